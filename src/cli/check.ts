@@ -1,0 +1,128 @@
+/** `interlock check`: one command line from argv, or a JSONL batch from standard input. */
+import { homedir } from 'node:os';
+import { createInterface } from 'node:readline';
+import { createEngine } from '../engine/index';
+import type { Engine } from '../engine/index';
+import { environmentFrom } from '../engine/environment';
+import { explainDecision } from '../engine/explain';
+import type { ExplainStyle } from '../engine/explain';
+import type { Decision } from '../engine/types';
+import { builtinPacks, fileReader, grammarBytesForCli } from './io';
+
+const EXIT: Record<Decision['decision'], number> = { allow: 0, confirm: 1, block: 2 };
+
+interface CheckArgs {
+  json: boolean;
+  jsonl: boolean;
+  env?: string;
+  cwd: string;
+  command?: string;
+}
+
+function parseArgs(args: string[]): CheckArgs | string {
+  const out: CheckArgs = { json: false, jsonl: false, cwd: process.cwd() };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--') {
+      out.command = args.slice(i + 1).join(' ');
+      break;
+    }
+    if (a === '--json') out.json = true;
+    else if (a === '--jsonl') out.jsonl = true;
+    else if (a === '--env' || a === '--cwd') {
+      const v = args[++i];
+      if (v === undefined) return `${a} needs a value`;
+      if (a === '--env') out.env = v;
+      else out.cwd = v;
+    } else if (a.startsWith('--env=')) out.env = a.slice(6);
+    else if (a.startsWith('--cwd=')) out.cwd = a.slice(6);
+    else if (a.startsWith('-')) return `unknown option ${a}`;
+    else {
+      out.command = args.slice(i).join(' ');
+      break;
+    }
+  }
+  if (!out.jsonl && out.command === undefined) return 'give the command line after --, or use --jsonl';
+  return out;
+}
+
+function makeEngine(): Engine {
+  return createEngine({ packs: builtinPacks(), grammarBytes: grammarBytesForCli });
+}
+
+interface Request {
+  command: string;
+  cwd: string;
+  env?: string;
+  vars: Record<string, string | undefined>;
+}
+
+async function decide(engine: Engine, req: Request): Promise<Decision> {
+  const environment = environmentFrom({ label: req.env, source: '--env' });
+  const home = req.vars.HOME ?? homedir();
+  return engine.check(req.command, { environment, cwd: req.cwd, home, reader: fileReader });
+}
+
+/** JSON shape of the contract: decision, risk, environment, reasons with rule, message, span. */
+export function toJson(d: Decision): string {
+  return JSON.stringify({
+    decision: d.decision,
+    risk: d.risk,
+    environment: d.environment,
+    reasons: d.reasons.map((r) => ({ rule: r.rule, message: r.message, decision: r.decision, risk: r.risk, span: r.span })),
+  });
+}
+
+function style(): ExplainStyle {
+  const on = process.stdout.isTTY && !process.env.NO_COLOR;
+  const c = (code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+  return { bold: c('1'), red: c('31'), yellow: c('33'), green: c('32'), dim: c('2') };
+}
+
+export async function runCheck(args: string[]): Promise<number> {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`interlock check: ${parsed}. See interlock --help.\n`);
+    return 64;
+  }
+  const engine = makeEngine();
+  if (parsed.jsonl) return runBatch(engine, parsed);
+  const d = await decide(engine, { command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: process.env });
+  process.stdout.write((parsed.json ? toJson(d) : explainDecision(parsed.command!, d, style())) + '\n');
+  return EXIT[d.decision];
+}
+
+/** One answer per input line, in order; a bad line gets an error object and the batch goes on. */
+async function runBatch(engine: Engine, args: CheckArgs): Promise<number> {
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const out: string[] = [];
+  const flush = (): void => {
+    if (out.length > 0) process.stdout.write(out.join(''));
+    out.length = 0;
+  };
+  let lineNo = 0;
+  for await (const line of rl) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    let req: Request;
+    try {
+      const obj = JSON.parse(line) as Record<string, unknown>;
+      if (typeof obj !== 'object' || obj === null || typeof obj.command !== 'string') throw new Error('expected an object with a string "command"');
+      for (const k of ['cwd', 'env'] as const) if (obj[k] !== undefined && typeof obj[k] !== 'string') throw new Error(`"${k}" must be a string`);
+      if (obj.vars !== undefined && (typeof obj.vars !== 'object' || obj.vars === null || Array.isArray(obj.vars))) throw new Error('"vars" must be an object');
+      req = {
+        command: obj.command,
+        cwd: (obj.cwd as string | undefined) ?? args.cwd,
+        env: (obj.env as string | undefined) ?? args.env,
+        vars: { ...process.env, ...(obj.vars as Record<string, string> | undefined) },
+      };
+    } catch (e) {
+      out.push(JSON.stringify({ error: `line ${lineNo}: ${(e as Error).message}` }) + '\n');
+      continue;
+    }
+    out.push(toJson(await decide(engine, req)) + '\n');
+    if (out.length >= 256) flush();
+  }
+  flush();
+  return 0;
+}

@@ -1,0 +1,50 @@
+/**
+ * Node adapters the CLI hands the engine: the grammar's wasm bytes, a bounded file reader, and
+ * the built-in packs embedded at build time.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as v8 from 'node:v8';
+import builtin from 'interlock:builtin-packs';
+import type { GrammarBytes } from '../engine/grammar';
+import { trustedPack } from '../engine/packs';
+import type { Pack } from '../engine/packs';
+import type { FileReader } from '../engine/unwrap';
+
+export function builtinPacks(): Pack[] {
+  return builtin.map(({ file, pack }) => trustedPack(pack, file));
+}
+
+/** Find the grammar files: beside the bundle in dist/, or in node_modules when run from source. */
+function wasmDir(): string {
+  const fromSource = join(__dirname, '..', '..', 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
+  try {
+    statSync(join(__dirname, 'tree-sitter-bash.wasm'));
+    return __dirname;
+  } catch {
+    return fromSource;
+  }
+}
+
+/**
+ * Read the grammar. A short-lived process compiles wasm with the baseline compiler only: the
+ * optimizing tier would spend ~400 ms compiling code the process exits before using.
+ */
+export function grammarBytesForCli(): GrammarBytes {
+  v8.setFlagsFromString('--liftoff-only');
+  const dir = wasmDir();
+  return { runtime: readFileSync(join(dir, 'tree-sitter.wasm')), bash: readFileSync(join(dir, 'tree-sitter-bash.wasm')) };
+}
+
+/** Reads regular files up to 1 MiB; anything else reads as absent. */
+export const fileReader: FileReader = {
+  readFile(path: string): string | undefined {
+    try {
+      const st = statSync(path);
+      if (!st.isFile() || st.size > 1024 * 1024) return undefined;
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};

@@ -1,0 +1,192 @@
+/**
+ * The decision: parse the line, unwrap every command it runs, match each against the rule packs
+ * in context, and fold the matches into allow / confirm / block with readable reasons.
+ * Fail closed: anything the engine cannot read or finish is `confirm`, never `allow`.
+ */
+import { GrammarNeeded, newScope, parseCommandLine } from './parse';
+import type { BashGrammar } from './grammar';
+import { basename, unwrapCommand } from './unwrap';
+import type { Effective, FileReader } from './unwrap';
+import { analyse, matches } from './match';
+import type { MatchContext } from './match';
+import type { Pack, ProgramSpec, Rule } from './packs';
+import { glob } from './match';
+import { DECISION_ORDER, RISK_ORDER } from './types';
+import type { Decision, DecisionKind, EnvironmentInfo, ParseIssue, Reason, Risk } from './types';
+
+/** Lines longer than this are not parsed: a person reviews them instead. */
+export const MAX_LINE_LENGTH = 64 * 1024;
+/** Bracket and quote nesting beyond this is refused before parsing, to bound time and stack. */
+export const MAX_NESTING = 256;
+
+export interface RuleIndex {
+  packs: Pack[];
+  byProgram: Map<string, Rule[]>;
+  /** Rules whose program names are globs, and rules with no program (redirects, assignments). */
+  globbed: { patterns: string[]; rule: Rule }[];
+  universal: Rule[];
+  programs: Map<string, ProgramSpec>;
+}
+
+/** Index packs by program name, so each command meets only the rules that name it. */
+export function indexPacks(packs: Pack[]): RuleIndex {
+  const index: RuleIndex = { packs, byProgram: new Map(), globbed: [], universal: [], programs: new Map() };
+  for (const pack of packs) {
+    for (const [name, spec] of Object.entries(pack.programs ?? {})) {
+      const prev = index.programs.get(name);
+      index.programs.set(name, prev ? mergeSpecs(prev, spec) : spec);
+    }
+    for (const rule of pack.rules) {
+      if (rule.command === undefined) {
+        index.universal.push(rule);
+        continue;
+      }
+      const names = Array.isArray(rule.command) ? rule.command : [rule.command];
+      const literal = names.filter((n) => !/[*?[\]{}]/.test(n));
+      const patterns = names.filter((n) => /[*?[\]{}]/.test(n));
+      for (const n of literal.map((x) => x.toLowerCase())) {
+        const list = index.byProgram.get(n) ?? [];
+        list.push(rule);
+        index.byProgram.set(n, list);
+      }
+      if (patterns.length > 0) index.globbed.push({ patterns, rule });
+    }
+  }
+  return index;
+}
+
+function mergeSpecs(a: ProgramSpec, b: ProgramSpec): ProgramSpec {
+  return {
+    optionsWithValue: [...new Set([...(a.optionsWithValue ?? []), ...(b.optionsWithValue ?? [])])],
+    content: a.content ?? b.content,
+  };
+}
+
+export interface EvaluateOptions {
+  rules: RuleIndex;
+  environment: EnvironmentInfo;
+  cwd: string;
+  home: string;
+  grammar?: BashGrammar;
+  reader?: FileReader;
+}
+
+export const UNKNOWN_ENVIRONMENT: EnvironmentInfo = { label: 'unknown', production: false, source: 'none', facts: [] };
+
+function rulesFor(program: string, index: RuleIndex): Rule[] {
+  const direct = index.byProgram.get(program) ?? [];
+  const globbed = index.globbed.filter((g) => g.patterns.some((p) => glob(program, p, true))).map((g) => g.rule);
+  if (globbed.length === 0 && index.universal.length === 0) return direct;
+  return [...direct, ...globbed, ...index.universal];
+}
+
+/** Quick scan for input that must not reach the parser: too long, NUL, broken text, deep nesting. */
+export function precheck(line: string): string | undefined {
+  if (line.length > MAX_LINE_LENGTH) return `the command is ${line.length} characters long, more than the ${MAX_LINE_LENGTH} Interlock reads`;
+  if (line.includes('\0')) return 'the command contains a NUL byte';
+  if (line.includes('\uFFFD') || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(line)) {
+    return 'the command contains invalid UTF-8 or broken characters';
+  }
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    // ( { [ ` open, ) } ] close; backticks toggle but count as nesting for the bound.
+    if (c === 40 || c === 123 || c === 91) depth++;
+    else if (c === 41 || c === 125 || c === 93) depth = Math.max(0, depth - 1);
+    if (depth > max) max = depth;
+  }
+  if (max > MAX_NESTING) return `the command nests ${max} levels deep, more than the ${MAX_NESTING} Interlock reads`;
+  return undefined;
+}
+
+function failClosed(rule: string, message: string, environment: EnvironmentInfo): Decision {
+  return { decision: 'confirm', risk: 'medium', environment, reasons: [{ rule, message, decision: 'confirm', risk: 'medium' }] };
+}
+
+/**
+ * Decide one command line. Throws GrammarNeeded if the line needs the bash grammar and none was
+ * given; every other failure becomes a `confirm` decision.
+ */
+export function evaluate(line: string, opts: EvaluateOptions): Decision {
+  const environment = opts.environment;
+  const problem = precheck(line);
+  if (problem) return failClosed('interlock/unreadable-input', `Interlock cannot check this command safely: ${problem}.`, environment);
+  try {
+    return evaluateParsed(line, opts);
+  } catch (e) {
+    if (e instanceof GrammarNeeded) throw e;
+    if (e instanceof RangeError) return failClosed('interlock/too-complex', 'The command is too complex for Interlock to read; a person should look at it.', environment);
+    return failClosed('interlock/engine-error', `Interlock failed while checking this command (${(e as Error).message}); a person should look at it.`, environment);
+  }
+}
+
+function evaluateParsed(line: string, opts: EvaluateOptions): Decision {
+  const scope = newScope();
+  const parsed = parseCommandLine(line, {
+    grammar: opts.grammar,
+    scope,
+    depth: 0,
+    via: [],
+    mapSpan: (s) => s,
+  });
+  const issues: ParseIssue[] = [...parsed.issues];
+  const ctx: MatchContext = {
+    environment: opts.environment,
+    paths: { cwd: opts.cwd, home: opts.home },
+    programs: opts.rules.programs,
+    reader: opts.reader,
+  };
+  const reasons: Reason[] = [];
+  const seen = new Set<string>();
+  const unwrapCtx = { grammar: opts.grammar, reader: opts.reader, cwd: opts.cwd, home: opts.home, scope, issues };
+  for (const command of parsed.commands) {
+    for (const eff of unwrapCommand(command, unwrapCtx)) {
+      for (const r of matchCommand(eff, opts.rules, ctx)) {
+        const key = `${r.rule}@${r.span?.start}:${r.span?.end}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        reasons.push(r);
+      }
+    }
+  }
+  for (const issue of dedupeIssues(issues)) {
+    reasons.push({ rule: 'interlock/unparsed', message: `Interlock could not fully read this command: ${issue.message}.`, decision: 'confirm', risk: 'medium', span: issue.span });
+  }
+  return fold(reasons, opts.environment);
+}
+
+function dedupeIssues(issues: ParseIssue[]): ParseIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => (seen.has(i.message) ? false : (seen.add(i.message), true)));
+}
+
+function matchCommand(eff: Effective, index: RuleIndex, ctx: MatchContext): Reason[] {
+  // Program names match case-insensitively: `GIT` runs git on case-insensitive file systems.
+  const program = eff.argv.length > 0 ? basename(eff.argv[0].value).toLowerCase() : '';
+  const rules = rulesFor(program, index);
+  if (rules.length === 0) return [];
+  const a = analyse(eff, index.programs.get(program));
+  const out: Reason[] = [];
+  for (const rule of rules) {
+    if (!matches(a, rule, ctx)) continue;
+    const decision = ctx.environment.production && rule.production ? rule.production : rule.decision;
+    const where = eff.via.length > 0 ? ` (via ${eff.via.join(' → ')})` : '';
+    const remote = eff.remote ? ` on ${eff.remote.kind === 'ssh' ? 'host' : eff.remote.kind} ${eff.remote.target}` : '';
+    out.push({ rule: rule.id, message: `${rule.reason}${remote}${where}`, decision, risk: rule.risk, span: eff.span });
+  }
+  return out;
+}
+
+/** The strictest decision wins; risk is the highest named. */
+export function fold(reasons: Reason[], environment: EnvironmentInfo): Decision {
+  let decision: DecisionKind = 'allow';
+  let risk: Risk = 'none';
+  for (const r of reasons) {
+    if (DECISION_ORDER[r.decision] > DECISION_ORDER[decision]) decision = r.decision;
+    if (r.decision !== 'allow' && RISK_ORDER[r.risk] > RISK_ORDER[risk]) risk = r.risk;
+  }
+  const flagged = reasons.filter((r) => r.decision !== 'allow');
+  flagged.sort((x, y) => DECISION_ORDER[y.decision] - DECISION_ORDER[x.decision] || RISK_ORDER[y.risk] - RISK_ORDER[x.risk]);
+  return { decision, risk, environment, reasons: flagged };
+}

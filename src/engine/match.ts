@@ -1,0 +1,325 @@
+/**
+ * Matching one unwrapped command against one rule: argv structure (program, subcommand, options,
+ * arguments, path classes), redirections, standard input, inline code and SQL/HTTP content, and
+ * context conditions. Every matcher present must hold.
+ */
+import { Minimatch } from 'minimatch';
+import type { Effective, FileReader } from './unwrap';
+import { basename, literalOutput } from './unwrap';
+import type { MatchSet, ProgramSpec, Rule } from './packs';
+import { classifyPath } from './paths';
+import type { PathClass, PathContext } from './paths';
+import { sqlKinds } from './sql';
+import { httpRequest, hostMatches } from './http';
+import type { HttpRequest } from './http';
+import type { EnvironmentInfo, SimpleCommand, Word } from './types';
+
+export interface MatchContext {
+  environment: EnvironmentInfo;
+  paths: PathContext;
+  programs: Map<string, ProgramSpec>;
+  reader?: FileReader;
+}
+
+interface Option {
+  name: string;
+  value?: string;
+  /** Letters of a short-option cluster (`-rf` → r, f). */
+  letters?: string;
+}
+
+/** A command read against its program's spec: options apart from positional words. */
+export interface Analysed {
+  cmd: Effective;
+  program: string;
+  options: Option[];
+  positionals: Word[];
+  words: Word[];
+  cache: Map<string, unknown>;
+}
+
+/** Options that take a value: always, or only when the next word is one of listed choices. */
+type ValueSpec = Map<string, RegExp | true>;
+const valueSpecs = new WeakMap<ProgramSpec, ValueSpec>();
+
+function valueSpec(spec: ProgramSpec | undefined): ValueSpec {
+  if (!spec) return new Map();
+  let m = valueSpecs.get(spec);
+  if (!m) {
+    m = new Map();
+    for (const entry of spec.optionsWithValue ?? []) {
+      // `--track=(direct|inherit)`: takes the next word only if it is one of those.
+      const choice = /^(.*?)=\((.*)\)$/.exec(entry);
+      if (choice) m.set(choice[1], new RegExp(`^(${choice[2]})$`));
+      else m.set(entry, true);
+    }
+    valueSpecs.set(spec, m);
+  }
+  return m;
+}
+
+function takesValue(values: ValueSpec, name: string, next: string | undefined): boolean {
+  const v = values.get(name);
+  if (v === undefined || next === undefined) return false;
+  return v === true || v.test(next);
+}
+
+export function analyse(cmd: Effective, spec: ProgramSpec | undefined): Analysed {
+  const values = valueSpec(spec);
+  const options: Option[] = [];
+  const positionals: Word[] = [];
+  const argv = cmd.argv;
+  let endOfOptions = false;
+  for (let i = 1; i < argv.length; i++) {
+    const v = argv[i].value;
+    const next = argv[i + 1]?.value;
+    if (endOfOptions || !v.startsWith('-') || v === '-' || (/^-\d/.test(v) && !values.has(v))) {
+      positionals.push(argv[i]);
+      continue;
+    }
+    if (v === '--') {
+      endOfOptions = true;
+      continue;
+    }
+    if (v.startsWith('--')) {
+      const eq = v.indexOf('=');
+      if (eq > 0) options.push({ name: v.slice(0, eq), value: v.slice(eq + 1) });
+      else if (takesValue(values, v, next)) options.push({ name: v, value: argv[++i].value });
+      else options.push({ name: v });
+      continue;
+    }
+    if (takesValue(values, v, next)) {
+      options.push({ name: v, value: argv[++i].value });
+      continue;
+    }
+    // A short cluster: letters until one that takes a value, whose value is the rest or the next word.
+    let letters = '';
+    let consumedNext = false;
+    for (let k = 1; k < v.length; k++) {
+      const letter = v[k];
+      letters += letter;
+      if (values.get(`-${letter}`) === true) {
+        const rest = v.slice(k + 1);
+        options.push({ name: `-${letter}`, value: rest || next });
+        if (!rest) consumedNext = true;
+        break;
+      }
+    }
+    options.push({ name: v, letters });
+    if (consumedNext) i++;
+  }
+  return { cmd, program: basename(argv[0]?.value ?? '').toLowerCase(), options, positionals, words: argv.slice(1), cache: new Map() };
+}
+
+const globCache = new Map<string, Minimatch>();
+
+/**
+ * Glob match (minimatch) with a fast path for literal patterns. A pattern without `/` treats the
+ * value as one segment, so `:*` matches `:refs/tags/v1` and `+*` matches `+HEAD:main`.
+ */
+export function glob(value: string, pattern: string, nocase = false): boolean {
+  if (pattern === '*') return value.length > 0;
+  if (!/[*?[\]{}!]/.test(pattern)) return nocase ? value.toLowerCase() === pattern.toLowerCase() : value === pattern;
+  const key = `${nocase ? 'i' : 's'}${pattern}`;
+  let m = globCache.get(key);
+  if (!m) {
+    m = new Minimatch(pattern, { dot: true, nocase, nocomment: true, nonegate: true });
+    globCache.set(key, m);
+  }
+  return m.match(pattern.includes('/') ? value : value.replace(/\//g, '\u2215'));
+}
+
+function hasFlag(options: Option[], spec: string): boolean {
+  const eq = spec.indexOf('=');
+  if (eq > 0) {
+    const name = spec.slice(0, eq);
+    const value = spec.slice(eq + 1);
+    return options.some((o) => o.name === name && o.value !== undefined && glob(o.value, value));
+  }
+  if (/^-[A-Za-z0-9]$/.test(spec)) {
+    return options.some((o) => o.name === spec || (o.letters !== undefined && o.letters.includes(spec[1])));
+  }
+  return options.some((o) => o.name === spec);
+}
+
+/** any / all / none over a predicate. */
+function setHolds(set: MatchSet | undefined, test: (item: string) => boolean): boolean {
+  if (!set) return true;
+  if (set.any && !set.any.some(test)) return false;
+  if (set.all && !set.all.every(test)) return false;
+  if (set.none && set.none.some(test)) return false;
+  return true;
+}
+
+function anyWord(words: string[], pattern: string, nocase: boolean): boolean {
+  return words.some((w) => glob(w, pattern, nocase));
+}
+
+/** Where the subcommand (if any) ends: positional index after it. */
+function subcommandEnd(a: Analysed, rule: Rule): number | undefined {
+  const spec = rule.subcommand;
+  if (!spec) return 0;
+  if (a.positionals.length < spec.length) return undefined;
+  for (let i = 0; i < spec.length; i++) {
+    const alts = Array.isArray(spec[i]) ? (spec[i] as string[]) : [spec[i] as string];
+    if (!alts.some((p) => glob(a.positionals[i].value, p, rule.nocase))) return undefined;
+  }
+  return spec.length;
+}
+
+function memo<T>(a: Analysed, key: string, make: () => T): T {
+  if (a.cache.has(key)) return a.cache.get(key) as T;
+  const v = make();
+  a.cache.set(key, v);
+  return v;
+}
+
+function pathClasses(a: Analysed, from: number, ctx: MatchContext): PathClass[] {
+  return memo(a, `paths:${from}`, () => a.positionals.slice(from).map((w) => classifyPath(w.value, w.dynamic, ctx.paths)));
+}
+
+const WRITE_OPS = new Set(['>', '>>', '>|', '&>', '&>>', '<>']);
+const PATH_CLASS_NAMES = new Set<string>([
+  'root', 'system', 'device', 'home', 'home-data', 'parent', 'workspace', 'workspace-files', 'git', 'source', 'disposable', 'temp', 'outside', 'dynamic',
+]);
+
+function redirectTargets(a: Analysed): Word[] {
+  const targets = a.cmd.redirects.filter((r) => WRITE_OPS.has(r.op) && r.target).map((r) => r.target!);
+  // `… | tee file` and `tee -a file` write files too.
+  if (a.program === 'tee') targets.push(...a.positionals);
+  return targets;
+}
+
+function targetMatches(w: Word, pattern: string, ctx: MatchContext): boolean {
+  if (PATH_CLASS_NAMES.has(pattern)) return classifyPath(w.value, w.dynamic, ctx.paths) === pattern;
+  const home = ctx.paths.home.replace(/\/+$/, '');
+  const expanded = w.value.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, home);
+  return glob(expanded, pattern.replace(/^~(?=\/|$)/, home)) || glob(w.value, pattern);
+}
+
+function stdinProgram(a: Analysed): string | undefined {
+  const s = a.cmd.stdin;
+  if (s?.kind !== 'command') return undefined;
+  let argv = s.command.argv;
+  // Look through prefix wrappers on the producing side: `sudo cat x | sh`.
+  while (argv.length > 1 && ['sudo', 'env', 'command', 'nohup', 'time', 'doas'].includes(basename(argv[0].value))) argv = argv.slice(1);
+  return basename(argv[0]?.value ?? '');
+}
+
+/** Content (SQL, mongo, redis) a database client will run, from flags, files, stdin or arguments. */
+export function programContent(a: Analysed, spec: ProgramSpec | undefined, ctx: MatchContext, from: number): string | undefined {
+  const c = spec?.content;
+  if (!c) return undefined;
+  return memo(a, `content:${from}`, () => {
+    const parts: string[] = [];
+    for (const o of a.options) {
+      if (o.value !== undefined && c.flags?.includes(o.name)) parts.push(o.value);
+      if (o.value !== undefined && c.files?.includes(o.name)) parts.push(readRelative(o.value, ctx) ?? '');
+    }
+    if (c.stdin) {
+      const s = a.cmd.stdin;
+      if (s?.kind === 'text') parts.push(s.text);
+      else if (s?.kind === 'command') parts.push(literalOutput(s.command) ?? readPipedFile(s.command, ctx) ?? '');
+      else if (s?.kind === 'file') parts.push(readRelative(s.path.value, ctx) ?? '');
+    }
+    if (c.positional) parts.push(a.positionals.slice(from).map((w) => w.value).join(' '));
+    return parts.length > 0 ? parts.join('\n;\n') : undefined;
+  });
+}
+
+/** `cat schema.sql | psql`: the file's text is what the client reads. */
+function readPipedFile(cmd: SimpleCommand, ctx: MatchContext): string | undefined {
+  if (basename(cmd.argv[0]?.value ?? '') !== 'cat' || cmd.argv.length !== 2) return undefined;
+  return readRelative(cmd.argv[1].value, ctx);
+}
+
+function readRelative(path: string, ctx: MatchContext): string | undefined {
+  if (!ctx.reader || /[$`]/.test(path)) return undefined;
+  const abs = path.startsWith('/') ? path : `${ctx.paths.cwd.replace(/\/+$/, '')}/${path}`;
+  const text = ctx.reader.readFile(abs);
+  return text !== undefined && text.length <= 1024 * 1024 ? text : undefined;
+}
+
+const regexCache = new Map<string, RegExp>();
+function regex(pattern: string): RegExp {
+  let r = regexCache.get(pattern);
+  if (!r) {
+    r = new RegExp(pattern, 'm');
+    regexCache.set(pattern, r);
+  }
+  return r;
+}
+
+/** Does `rule` match the analysed command in this context? */
+export function matches(a: Analysed, rule: Rule, ctx: MatchContext): boolean {
+  const when = rule.when;
+  if (when) {
+    if (when.production !== undefined && when.production !== ctx.environment.production) return false;
+    if (when.environments && !when.environments.includes(ctx.environment.label)) return false;
+    if (when.remote !== undefined && when.remote !== (a.cmd.remote !== undefined)) return false;
+  }
+  if (rule.dynamicProgram !== undefined && rule.dynamicProgram !== (a.cmd.argv[0]?.dynamic === true)) return false;
+  const end = subcommandEnd(a, rule);
+  if (end === undefined) return false;
+  if (rule.flags && !setHolds(rule.flags, (f) => hasFlag(a.options, f))) return false;
+  const nocase = rule.nocase === true;
+  if (rule.args) {
+    const rest = a.positionals.slice(end).map((w) => w.value);
+    if (!setHolds(rule.args, (p) => anyWord(rest, p, nocase))) return false;
+  }
+  if (rule.words) {
+    const all = a.words.map((w) => w.value);
+    if (!setHolds(rule.words, (p) => anyWord(all, p, nocase))) return false;
+  }
+  if (rule.paths) {
+    const classes = pathClasses(a, end, ctx);
+    if (!setHolds(rule.paths, (c) => classes.includes(c as PathClass))) return false;
+  }
+  if (rule.redirects) {
+    const targets = redirectTargets(a);
+    if (!setHolds(rule.redirects, (p) => targets.some((t) => targetMatches(t, p, ctx)))) return false;
+  }
+  if (rule.assigns) {
+    const names = a.cmd.assignments.map((x) => x.name);
+    if (!setHolds(rule.assigns, (p) => names.some((n) => glob(n, p)))) return false;
+  }
+  if (rule.stdinFrom) {
+    const from = stdinProgram(a);
+    if (!setHolds(rule.stdinFrom, (p) => from !== undefined && glob(from, p))) return false;
+  }
+  if (rule.stdinOpaque !== undefined) {
+    const s = a.cmd.stdin;
+    const opaque = s?.kind === 'command' && literalOutput(s.command) === undefined;
+    if (opaque !== rule.stdinOpaque) return false;
+  }
+  if (rule.code) {
+    const code = a.cmd.code;
+    if (!code || (rule.code.languages && !rule.code.languages.includes(code.language))) return false;
+    if (!regex(rule.code.pattern).test(code.text)) return false;
+  }
+  if (rule.sql || rule.content) {
+    const spec = ctx.programs.get(a.program);
+    const text = programContent(a, spec, ctx, end);
+    if (text === undefined) return false;
+    if (rule.sql) {
+      if (spec?.content?.language !== 'sql') return false;
+      const kinds = memo(a, 'sql', () => sqlKinds(text));
+      if (!rule.sql.statements.some((k) => kinds.has(k as never))) return false;
+    }
+    if (rule.content) {
+      if (rule.content.languages && !rule.content.languages.includes(spec?.content?.language ?? '')) return false;
+      if (!regex(rule.content.pattern).test(text)) return false;
+    }
+  }
+  if (rule.http) {
+    const req = memo<HttpRequest | undefined>(a, 'http', () => httpRequest(a, ctx.reader, ctx.paths.cwd));
+    if (!req) return false;
+    const h = rule.http;
+    if (h.methods && !h.methods.includes(req.method)) return false;
+    if (h.hosts && !setHolds(h.hosts, (p) => req.hosts.some((host) => hostMatches(host, p)))) return false;
+    if (h.authorization !== undefined && h.authorization !== req.authorization) return false;
+    if (h.uploadsFile !== undefined && h.uploadsFile !== req.uploadsFile) return false;
+    if (h.mutations && !req.mutations.some((m) => h.mutations!.some((p) => glob(m, p, true)))) return false;
+  }
+  return true;
+}

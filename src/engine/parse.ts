@@ -1,0 +1,546 @@
+/**
+ * Bash command lines → the simple commands that would execute, with their words, redirections and
+ * standard input, each carrying its span in the original line.
+ *
+ * Two readers, one result: lines made only of plain words (most benign commands) are split by a
+ * tiny exact lexer, so the grammar never loads for them; everything else goes through tree-sitter's
+ * bash grammar. The lexer refuses anything it cannot read exactly, so the two never disagree.
+ */
+import type { BashGrammar, TsNode } from './grammar';
+import type { ParsedLine, ParseIssue, Redirect, SimpleCommand, Span, StdinSource, Word } from './types';
+
+/** Thrown when a line needs the grammar and the caller has not loaded it yet. */
+export class GrammarNeeded extends Error {
+  constructor() {
+    super('the bash grammar is not loaded');
+  }
+}
+
+export interface Variable {
+  value: string;
+  dynamic: boolean;
+}
+
+/** What earlier parts of the same line defined: later parts see it, as the shell would. */
+export interface Scope {
+  vars: Map<string, Variable>;
+  aliases: Map<string, string>;
+  gitAliases: Map<string, string>;
+}
+
+export function newScope(): Scope {
+  return { vars: new Map(), aliases: new Map(), gitAliases: new Map() };
+}
+
+export interface ParseContext {
+  grammar?: BashGrammar;
+  scope: Scope;
+  depth: number;
+  via: string[];
+  remote?: SimpleCommand['remote'];
+  /** Maps a span of the text being parsed to a span of the original line. */
+  mapSpan: (span: Span) => Span;
+}
+
+const LOOKALIKE_DASHES = /^[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]+/;
+
+/** Unicode dashes look like `-` to a reviewer; treat a word that starts with them as an option. */
+export function normalizeDashes(value: string): string {
+  return value.replace(LOOKALIKE_DASHES, (m) => '-'.repeat(Math.min(m.length, 2)));
+}
+
+/**
+ * Remove backslash-newline pairs: bash joins continued lines before it splits words, so `r\⏎m`
+ * is `rm` (bash manual §3.1.2.1). Returns the joined text and a map back to original offsets.
+ */
+export function joinContinuations(text: string): { text: string; toOriginal: (i: number) => number } {
+  if (!text.includes('\\\n') && !text.includes('\\\r\n')) return { text, toOriginal: (i) => i };
+  const kept: number[] = [];
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\' && text[i + 1] === '\n') { i += 1; continue; }
+    if (text[i] === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n') { i += 2; continue; }
+    kept.push(i);
+    out += text[i];
+  }
+  kept.push(text.length);
+  return { text: out, toOriginal: (i) => kept[Math.min(i, kept.length - 1)] };
+}
+
+// Characters that make a line more than plain words: operators, expansions, quoting the lexer
+// does not model, comments, and anything bash treats specially at a word's start.
+const PLAIN = /^[^;&|<>()$`\\!{}#\n\r"']*$/;
+const PLAIN_SINGLE_QUOTED = /'[^']*'/g;
+const PLAIN_DOUBLE_QUOTED = /"[^"$`\\!]*"/g;
+
+/** Split a line of plain words exactly as bash would, or return undefined if it is not that simple. */
+export function lexPlainWords(text: string): Word[] | undefined {
+  const stripped = text.replace(PLAIN_SINGLE_QUOTED, 'x').replace(PLAIN_DOUBLE_QUOTED, 'x');
+  if (!PLAIN.test(stripped)) return undefined;
+  const words: Word[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (i >= text.length) break;
+    const start = i;
+    let value = '';
+    while (i < text.length && text[i] !== ' ' && text[i] !== '\t') {
+      const ch = text[i];
+      if (ch === "'" || ch === '"') {
+        const close = text.indexOf(ch, i + 1);
+        value += text.slice(i + 1, close);
+        i = close + 1;
+      } else {
+        value += ch;
+        i++;
+      }
+    }
+    words.push({ value, span: { start, end: i }, dynamic: false });
+  }
+  // A leading NAME=value is an assignment, which the grammar models; leave those to it.
+  if (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(text.slice(words[0].span.start, words[0].span.end))) {
+    return undefined;
+  }
+  return words;
+}
+
+/** Parse one command line (or nested shell text) into the simple commands that would run. */
+export function parseCommandLine(text: string, ctx: ParseContext): ParsedLine {
+  const joined = joinContinuations(text);
+  const map = (s: Span): Span => ctx.mapSpan({ start: joined.toOriginal(s.start), end: joined.toOriginal(s.end) });
+  const inner: ParseContext = { ...ctx, mapSpan: map };
+  const plain = lexPlainWords(joined.text);
+  if (plain) {
+    if (plain.length === 0) return { commands: [], issues: [], functions: [] };
+    const words = plain.map((w) => ({ ...w, value: normalizeDashes(w.value), span: map(w.span) }));
+    const walker = new Walker(joined.text, inner);
+    walker.emit({ argv: words, assignments: [], redirects: [], span: map({ start: 0, end: joined.text.length }) });
+    return walker.result();
+  }
+  if (!ctx.grammar) throw new GrammarNeeded();
+  const tree = ctx.grammar.parse(joined.text);
+  try {
+    const walker = new Walker(joined.text, inner);
+    walker.visit(tree.rootNode, {});
+    return walker.result();
+  } finally {
+    tree.delete();
+  }
+}
+
+interface Inherited {
+  redirects?: Redirect[];
+  stdin?: StdinSource;
+  /** Words after a redirect target belong to the command: `git >/dev/null reset --hard`. */
+  extraArgs?: TsNode[];
+}
+
+interface WordResult {
+  value: string;
+  dynamic: boolean;
+  /** An unquoted expansion whose value bash would split into several words. */
+  split: boolean;
+}
+
+const STATEMENT_TYPES = new Set([
+  'command', 'pipeline', 'list', 'redirected_statement', 'subshell', 'compound_statement',
+  'if_statement', 'while_statement', 'for_statement', 'c_style_for_statement', 'case_statement',
+  'function_definition', 'negated_command', 'declaration_command', 'unset_command',
+  'variable_assignment', 'variable_assignments', 'test_command',
+]);
+
+class Walker {
+  private readonly commands: SimpleCommand[] = [];
+  private readonly issues: ParseIssue[] = [];
+  private readonly functions: string[] = [];
+
+  constructor(private readonly src: string, private readonly ctx: ParseContext) {}
+
+  result(): ParsedLine {
+    return { commands: this.commands, issues: this.issues, functions: this.functions };
+  }
+
+  private span(node: TsNode): Span {
+    return this.ctx.mapSpan({ start: node.startIndex, end: node.endIndex });
+  }
+
+  emit(partial: Omit<SimpleCommand, 'via' | 'depth' | 'remote'>): SimpleCommand {
+    const cmd: SimpleCommand = { ...partial, via: this.ctx.via, depth: this.ctx.depth, remote: this.ctx.remote };
+    this.commands.push(cmd);
+    this.learn(cmd);
+    return cmd;
+  }
+
+  /** Remember aliases defined on the line, so a later use of the name is seen through. */
+  private learn(cmd: SimpleCommand): void {
+    if (cmd.argv[0]?.value !== 'alias') return;
+    for (const arg of cmd.argv.slice(1)) {
+      const eq = arg.value.indexOf('=');
+      if (eq > 0) this.ctx.scope.aliases.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
+    }
+  }
+
+  /** Visit a statement; returns the command whose output a following pipe stage would read. */
+  visit(node: TsNode, inh: Inherited): SimpleCommand | undefined {
+    switch (node.type) {
+      case 'command':
+        return this.command(node, inh);
+      case 'pipeline':
+        return this.pipeline(node, inh);
+      case 'redirected_statement':
+        return this.redirected(node, inh);
+      case 'variable_assignment':
+      case 'variable_assignments':
+        return this.bareAssignments(node, inh);
+      case 'declaration_command':
+      case 'unset_command':
+        return this.declaration(node, inh);
+      case 'function_definition': {
+        const name = node.childForFieldName('name');
+        if (name) this.functions.push(name.text);
+        const body = node.childForFieldName('body');
+        if (body) this.visit(body, {});
+        return undefined;
+      }
+      case 'for_statement': {
+        const variable = node.childForFieldName('variable');
+        for (const child of node.namedChildren) {
+          if (!child || child === variable) continue;
+          if (STATEMENT_TYPES.has(child.type) || child.type === 'do_group') this.visit(child, inh);
+          else this.word(child);
+        }
+        // The loop variable takes values we do not track one by one.
+        if (variable) this.ctx.scope.vars.set(variable.text, { value: `$${variable.text}`, dynamic: true });
+        return undefined;
+      }
+      case 'ERROR':
+        this.issues.push({ message: 'the command line has a syntax error', span: this.span(node) });
+        break;
+      case 'comment':
+      case 'heredoc_body':
+      case 'heredoc_start':
+      case 'heredoc_end':
+        return undefined;
+      default:
+        if (node.isMissing) {
+          this.issues.push({ message: `the command line is incomplete (missing ${node.type})`, span: this.span(node) });
+          return undefined;
+        }
+    }
+    let last: SimpleCommand | undefined;
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (STATEMENT_TYPES.has(child.type) || child.namedChildCount > 0 || child.type === 'ERROR') {
+        last = this.visit(child, inh) ?? last;
+      } else if (child.type === 'command_substitution' || child.type === 'process_substitution') {
+        this.word(child);
+      }
+    }
+    if (node.type !== 'ERROR' && node.hasError && this.issues.length === 0) {
+      this.issues.push({ message: 'the command line has a syntax error', span: this.span(node) });
+    }
+    return last;
+  }
+
+  private pipeline(node: TsNode, inh: Inherited): SimpleCommand | undefined {
+    let previous: SimpleCommand | undefined;
+    let first = true;
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const stdin: StdinSource | undefined = first ? inh.stdin : previous ? { kind: 'command', command: previous } : undefined;
+      previous = this.visit(child, { redirects: inh.redirects, stdin });
+      first = false;
+    }
+    return previous;
+  }
+
+  private redirected(node: TsNode, inh: Inherited): SimpleCommand | undefined {
+    const redirects: Redirect[] = [...(inh.redirects ?? [])];
+    let stdin = inh.stdin;
+    const continuations: TsNode[] = [];
+    const extraArgs: TsNode[] = [...(inh.extraArgs ?? [])];
+    for (const child of node.namedChildren) {
+      if (!child || child === node.childForFieldName('body')) continue;
+      const r = this.redirect(child, continuations, extraArgs);
+      if (!r) continue;
+      redirects.push(r.redirect);
+      if (r.stdin) stdin = r.stdin;
+    }
+    const body = node.childForFieldName('body');
+    const last = body ? this.visit(body, { redirects, stdin, extraArgs }) : undefined;
+    // `cat <<EOF | sh` — the pipe after a heredoc start belongs to the statement it redirects.
+    let previous = last;
+    for (const cont of continuations) {
+      if (cont.type === 'pipeline') {
+        for (const stage of cont.namedChildren) {
+          if (!stage) continue;
+          previous = this.visit(stage, { stdin: previous ? { kind: 'command', command: previous } : undefined });
+        }
+      } else {
+        previous = this.visit(cont, { stdin: previous ? { kind: 'command', command: previous } : undefined });
+      }
+    }
+    return previous;
+  }
+
+  /** Read one redirect node: its operator, target, and any standard input it supplies. */
+  private redirect(node: TsNode, continuations: TsNode[], extras: TsNode[]): { redirect: Redirect; stdin?: StdinSource } | undefined {
+    const span = this.span(node);
+    if (node.type === 'heredoc_redirect') {
+      let body = '';
+      for (const child of node.namedChildren) {
+        if (!child) continue;
+        if (child.type === 'heredoc_body') body = this.heredocText(child);
+        else if (STATEMENT_TYPES.has(child.type)) continuations.push(child);
+      }
+      return { redirect: { op: '<<', span }, stdin: { kind: 'text', text: body, span, origin: 'heredoc' } };
+    }
+    if (node.type === 'herestring_redirect') {
+      const target = node.namedChildren.find((c) => c !== null);
+      const value = target ? this.word(target) : { value: '', dynamic: true, split: false };
+      return { redirect: { op: '<<<', span }, stdin: { kind: 'text', text: value.value + '\n', span, origin: 'herestring' } };
+    }
+    if (node.type === 'file_redirect') {
+      const dests = node.namedChildren.filter((c): c is TsNode => c !== null && c.type !== 'file_descriptor');
+      const dest = dests[0];
+      // tree-sitter-bash hangs later words on the redirect; bash gives them to the command.
+      extras.push(...dests.slice(1));
+      const fdNode = node.namedChildren.find((c) => c?.type === 'file_descriptor');
+      const op = node.children.find((c) => c && !c.isNamed)?.text ?? '>';
+      const target = dest ? this.toWord(dest) : undefined;
+      const redirect: Redirect = { op, target, fd: fdNode ? Number(fdNode.text) : undefined, span };
+      return { redirect, stdin: op === '<' && target ? { kind: 'file', path: target } : undefined };
+    }
+    return undefined;
+  }
+
+  /** Heredoc text as the command will read it; expansions inside count as running. */
+  private heredocText(node: TsNode): string {
+    for (const child of node.namedChildren) {
+      if (child && (child.type === 'command_substitution' || child.type === 'process_substitution')) this.word(child);
+    }
+    return node.text;
+  }
+
+  private bareAssignments(node: TsNode, inh: Inherited): SimpleCommand | undefined {
+    const nodes = node.type === 'variable_assignment' ? [node] : node.namedChildren.filter((c): c is TsNode => c?.type === 'variable_assignment');
+    const assignments = nodes.map((a) => this.assignment(a, true));
+    this.emit({ argv: [], assignments, redirects: inh.redirects ?? [], span: this.span(node) });
+    return undefined;
+  }
+
+  private assignment(node: TsNode, persist: boolean): { name: string; value: Word } {
+    const name = node.childForFieldName('name')?.text ?? '';
+    const valueNode = node.childForFieldName('value');
+    const value: Word = valueNode ? this.toWord(valueNode) : { value: '', span: this.span(node), dynamic: false };
+    if (persist) this.ctx.scope.vars.set(name, { value: value.value, dynamic: value.dynamic });
+    return { name, value };
+  }
+
+  private declaration(node: TsNode, inh: Inherited): SimpleCommand | undefined {
+    const argv: Word[] = [];
+    const assignments: { name: string; value: Word }[] = [];
+    for (const child of node.children) {
+      if (!child) continue;
+      if (child.type === 'variable_assignment') {
+        const a = this.assignment(child, true);
+        assignments.push(a);
+        argv.push({ value: `${a.name}=${a.value.value}`, span: this.span(child), dynamic: a.value.dynamic });
+      } else if (!child.isNamed) {
+        argv.push({ value: child.text, span: this.span(child), dynamic: false });
+      } else {
+        argv.push(this.toWord(child));
+      }
+    }
+    this.emit({ argv, assignments, redirects: inh.redirects ?? [], span: this.span(node) });
+    return undefined;
+  }
+
+  private command(node: TsNode, inh: Inherited): SimpleCommand | undefined {
+    const argv: Word[] = [];
+    const assignments: { name: string; value: Word }[] = [];
+    const redirects: Redirect[] = [...(inh.redirects ?? [])];
+    let stdin = inh.stdin;
+    const continuations: TsNode[] = [];
+    const extraArgs: TsNode[] = [];
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'variable_assignment') {
+        assignments.push(this.assignment(child, false));
+      } else if (child.type === 'command_name') {
+        const inner = child.namedChildren[0] ?? child;
+        argv.push(...this.words(inner));
+      } else if (child.type.endsWith('_redirect')) {
+        const r = this.redirect(child, continuations, extraArgs);
+        if (r) {
+          redirects.push(r.redirect);
+          if (r.stdin) stdin = r.stdin;
+        }
+      } else {
+        argv.push(...this.words(child));
+      }
+    }
+    for (const extra of [...extraArgs, ...(inh.extraArgs ?? [])]) argv.push(...this.words(extra));
+    const aliased = argv.length > 0 && !argv[0].dynamic ? this.ctx.scope.aliases.get(argv[0].value) : undefined;
+    if (aliased !== undefined && this.ctx.depth < 16) {
+      // Expand the alias as bash would: its text, then the remaining words.
+      const rest = argv.slice(1).map((w) => shellQuote(w.value)).join(' ');
+      const host = this.span(node);
+      const nested = parseCommandLine(`${aliased} ${rest}`, {
+        ...this.ctx,
+        depth: this.ctx.depth + 1,
+        via: [...this.ctx.via, `alias ${argv[0].value}`],
+        mapSpan: () => host,
+      });
+      this.commands.push(...nested.commands);
+      this.issues.push(...nested.issues);
+      return nested.commands.at(-1);
+    }
+    const cmd = this.emit({ argv, assignments, redirects, stdin, span: this.span(node) });
+    let previous: SimpleCommand | undefined = cmd;
+    for (const cont of continuations) {
+      previous = this.visit(cont, { stdin: previous ? { kind: 'command', command: previous } : undefined }) ?? previous;
+    }
+    return previous;
+  }
+
+  /** A node as one or more words, applying bash's splitting of unquoted expansions. */
+  private words(node: TsNode): Word[] {
+    const r = this.word(node);
+    const span = this.span(node);
+    if (r.split && /\s/.test(r.value.trim())) {
+      return r.value.trim().split(/\s+/).map((value) => ({ value: normalizeDashes(value), span, dynamic: r.dynamic }));
+    }
+    return [{ value: normalizeDashes(r.value), span, dynamic: r.dynamic }];
+  }
+
+  private toWord(node: TsNode): Word {
+    const r = this.word(node);
+    return { value: r.value, span: this.span(node), dynamic: r.dynamic };
+  }
+
+  /** The value a word node has after quote removal and same-line expansion. */
+  private word(node: TsNode): WordResult {
+    switch (node.type) {
+      case 'word':
+      case 'number':
+      case 'file_descriptor':
+        return { value: unescapeUnquoted(node.text), dynamic: false, split: false };
+      case 'raw_string':
+        return { value: node.text.slice(1, -1), dynamic: false, split: false };
+      case 'ansi_c_string':
+        return { value: decodeAnsiC(node.text.slice(2, -1)), dynamic: false, split: false };
+      case 'string':
+      case 'translated_string':
+        return this.composite(node, node.startIndex + (node.type === 'string' ? 1 : 2), node.endIndex - 1, true);
+      case 'concatenation':
+        return this.composite(node, node.startIndex, node.endIndex, false);
+      case 'simple_expansion':
+      case 'expansion':
+        return this.expansion(node);
+      case 'command_substitution':
+        return this.substitution(node);
+      case 'process_substitution':
+        for (const child of node.namedChildren) if (child) this.visit(child, {});
+        return { value: '/dev/fd/63', dynamic: true, split: false };
+      case 'arithmetic_expansion':
+        this.scanSubstitutions(node);
+        return { value: node.text, dynamic: true, split: false };
+      default:
+        this.scanSubstitutions(node);
+        return { value: unescapeUnquoted(node.text), dynamic: node.type === 'ERROR', split: false };
+    }
+  }
+
+  /** Strings and concatenations: literal text between child parts, child parts evaluated. */
+  private composite(node: TsNode, from: number, to: number, quoted: boolean): WordResult {
+    let value = '';
+    let dynamic = false;
+    let cursor = from;
+    const literal = (a: number, b: number): string => {
+      const text = this.src.slice(a, b);
+      return quoted ? unescapeDoubleQuoted(text) : unescapeUnquoted(text);
+    };
+    for (const child of node.namedChildren) {
+      if (!child || child.startIndex < from) continue;
+      if (child.type === 'string_content') continue;
+      value += literal(cursor, child.startIndex);
+      const r = this.word(child);
+      value += r.value;
+      dynamic ||= r.dynamic;
+      cursor = child.endIndex;
+    }
+    value += literal(cursor, to);
+    const only = node.namedChildren.length === 1 ? node.namedChildren[0] : null;
+    const split = !quoted && only !== null && (only.type === 'simple_expansion' || only.type === 'expansion');
+    return { value, dynamic, split };
+  }
+
+  private expansion(node: TsNode): WordResult {
+    const text = node.text;
+    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(?:(:?[-=+?])(.*))?\}?$/s.exec(text);
+    const known = m ? this.ctx.scope.vars.get(m[1]) : undefined;
+    if (m && known && (!m[2] || m[2].includes('-') || m[2].includes('='))) return { ...known, split: true };
+    if (m && m[2] && (m[2].endsWith('-') || m[2].endsWith('='))) {
+      // ${VAR:-default}: when VAR is unknown here, the default is the likely value.
+      const fallback = m[3] ?? '';
+      return { value: fallback, dynamic: true, split: true };
+    }
+    this.scanSubstitutions(node);
+    return { value: text, dynamic: true, split: false };
+  }
+
+  private substitution(node: TsNode): WordResult {
+    const before = this.commands.length;
+    for (const child of node.namedChildren) if (child) this.visit(child, {});
+    // `$(echo rm)` and `$(printf rm)`: the output is knowable, so the command name is too.
+    const produced = this.commands.slice(before);
+    if (produced.length === 1) {
+      const [cmd] = produced;
+      const name = cmd.argv[0]?.value;
+      if ((name === 'echo' || name === 'printf') && cmd.argv.length > 1 && !cmd.stdin && cmd.argv.every((w) => !w.dynamic)) {
+        const args = cmd.argv.slice(1).filter((w) => !(name === 'echo' && /^-[neE]+$/.test(w.value)));
+        return { value: args.map((w) => w.value).join(' '), dynamic: false, split: true };
+      }
+    }
+    return { value: node.text, dynamic: true, split: false };
+  }
+
+  private scanSubstitutions(node: TsNode): void {
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      if (child.type === 'command_substitution' || child.type === 'process_substitution') this.word(child);
+      else if (STATEMENT_TYPES.has(child.type)) this.visit(child, {});
+      else if (child.namedChildCount > 0) this.scanSubstitutions(child);
+    }
+  }
+}
+
+/** Outside quotes a backslash quotes the next character (bash manual §3.1.2.1). */
+function unescapeUnquoted(text: string): string {
+  return text.includes('\\') ? text.replace(/\\(.)/gs, '$1') : text;
+}
+
+/** Inside double quotes a backslash only escapes `$`, `` ` ``, `"`, `\` and newline (§3.1.2.3). */
+function unescapeDoubleQuoted(text: string): string {
+  return text.includes('\\') ? text.replace(/\\([$`"\\\n])/g, (_, c: string) => (c === '\n' ? '' : c)) : text;
+}
+
+const ANSI_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+
+/** Decode `$'…'` text (bash manual §3.1.2.4), so `$'\x72m'` reads as `rm`. */
+export function decodeAnsiC(body: string): string {
+  return body.replace(/\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|.)/gs, (_, esc: string) => {
+    const k = esc[0];
+    if (k === 'x' || k === 'u' || k === 'U') return String.fromCodePoint(parseInt(esc.slice(1), 16));
+    if (/[0-7]/.test(k)) return String.fromCharCode(parseInt(esc, 8));
+    if (k === 'c') return String.fromCharCode(esc.charCodeAt(1) & 31);
+    return ANSI_ESCAPES[k] ?? `\\${esc}`;
+  });
+}
+
+/** Quote a value so that bash reads it back as one word with the same value. */
+export function shellQuote(value: string): string {
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
