@@ -4,7 +4,7 @@
  * labels we believe are wrong are listed in DISPUTED with the reason, reported, and not scored.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORPUS, ROOT } from './helpers';
 
@@ -19,12 +19,17 @@ export interface CorpusLine {
 /** The two commands whose sources disagree (dcg: allow, VS Code: flag). */
 const CONTESTED = new Set(['curl https://example.com', 'wget https://example.com/file']);
 
-/** Peer labels we believe are wrong, with the reason. Not scored; printed with every report. */
-export const DISPUTED: Record<string, string> = {
-  'dcg-481': '`git RESET --HARD`: git subcommands and options are case-sensitive; this fails with "not a git command" and changes nothing.',
-  'safetynet-1': '`GIT CHECKOUT -- file`: git subcommands are case-sensitive; `CHECKOUT` is not a git command.',
-  'dcg-341': '`--force-with-lease-if-includes` is not a git option (git has --force-with-lease and --force-if-includes); git refuses the command.',
-};
+/**
+ * Peer labels we believe are wrong, with the reason: test/disputes/*.json, one file per area.
+ * Not scored; printed with every report.
+ */
+export const DISPUTED: Record<string, string> = Object.assign(
+  {},
+  ...readdirSync(join(ROOT, 'test', 'disputes'))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(ROOT, 'test', 'disputes', f), 'utf8')) as Record<string, string>),
+);
 
 export const CORPUS_WORKSPACE = '/home/user/project';
 export const CORPUS_HOME = '/home/user';
@@ -48,9 +53,9 @@ export interface Scored extends CorpusLine {
 }
 
 /** Run every line through `node dist/cli.js check --jsonl` once, in order. */
-export function runCorpus(lines: CorpusLine[]): Scored[] {
+export function runCorpus(lines: CorpusLine[], cli = join(ROOT, 'dist', 'cli.js')): Scored[] {
   const input = lines.map((l) => JSON.stringify({ command: l.command, cwd: CORPUS_WORKSPACE, vars: { HOME: CORPUS_HOME } })).join('\n') + '\n';
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', '--jsonl'], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [cli, 'check', '--jsonl'], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`cli exited ${r.status}: ${r.stderr}`);
   const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { decision?: string; error?: string; reasons?: { rule: string }[] });
   if (answers.length !== lines.length) throw new Error(`expected ${lines.length} answers, got ${answers.length}`);
