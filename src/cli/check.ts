@@ -3,7 +3,8 @@ import { homedir } from 'node:os';
 import { createInterface } from 'node:readline';
 import { createEngine } from '../engine/index';
 import type { Engine } from '../engine/index';
-import { environmentFrom } from '../engine/environment';
+import { resolveContext } from '../engine/resolve';
+import type { Pack } from '../engine/packs';
 import { explainDecision } from '../engine/explain';
 import type { ExplainStyle } from '../engine/explain';
 import type { Decision } from '../engine/types';
@@ -46,10 +47,6 @@ function parseArgs(args: string[]): CheckArgs | string {
   return out;
 }
 
-function makeEngine(): Engine {
-  return createEngine({ packs: builtinPacks(), grammarBytes: grammarBytesForCli });
-}
-
 interface Request {
   command: string;
   cwd: string;
@@ -57,10 +54,37 @@ interface Request {
   vars: Record<string, string | undefined>;
 }
 
-async function decide(engine: Engine, req: Request): Promise<Decision> {
-  const environment = environmentFrom({ label: req.env, source: '--env' });
+/** Engines by workspace rule file, so a batch over many workspaces builds each index once. */
+const engines = new Map<string, Engine>();
+
+function engineFor(workspacePack: Pack | undefined, configFile: string | undefined): Engine {
+  const key = workspacePack ? configFile ?? '' : '';
+  let engine = engines.get(key);
+  if (!engine) {
+    engine = createEngine({ packs: workspacePack ? [...builtinPacks(), workspacePack] : builtinPacks(), grammarBytes: grammarBytesForCli });
+    engines.set(key, engine);
+  }
+  return engine;
+}
+
+async function decide(req: Request): Promise<Decision> {
   const home = req.vars.HOME ?? homedir();
-  return engine.check(req.command, { environment, cwd: req.cwd, home, reader: fileReader });
+  const resolved = resolveContext({ cwd: req.cwd, home, vars: req.vars, reader: fileReader, label: req.env, labelSource: '--env' });
+  if (resolved.configError) warn(resolved.configError);
+  const engine = engineFor(resolved.workspacePack, resolved.configFile);
+  const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader });
+  if (resolved.configError && resolved.environment.production === false) {
+    // A broken rule file must not make a workspace look safer than it is.
+    d.reasons.push({ rule: 'interlock/workspace-config', message: `The workspace rule file is invalid (${resolved.configError}); the environment is unknown.`, decision: 'allow', risk: 'none' });
+  }
+  return d;
+}
+
+const warned = new Set<string>();
+function warn(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.stderr.write(`interlock: ${message}\n`);
 }
 
 /** JSON shape of the contract: decision, risk, environment, reasons with rule, message, span. */
@@ -85,15 +109,14 @@ export async function runCheck(args: string[]): Promise<number> {
     process.stderr.write(`interlock check: ${parsed}. See interlock --help.\n`);
     return 64;
   }
-  const engine = makeEngine();
-  if (parsed.jsonl) return runBatch(engine, parsed);
-  const d = await decide(engine, { command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: process.env });
+  if (parsed.jsonl) return runBatch(parsed);
+  const d = await decide({ command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: process.env });
   process.stdout.write((parsed.json ? toJson(d) : explainDecision(parsed.command!, d, style())) + '\n');
   return EXIT[d.decision];
 }
 
 /** One answer per input line, in order; a bad line gets an error object and the batch goes on. */
-async function runBatch(engine: Engine, args: CheckArgs): Promise<number> {
+async function runBatch(args: CheckArgs): Promise<number> {
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const out: string[] = [];
   const flush = (): void => {
@@ -120,7 +143,7 @@ async function runBatch(engine: Engine, args: CheckArgs): Promise<number> {
       out.push(JSON.stringify({ error: `line ${lineNo}: ${(e as Error).message}` }) + '\n');
       continue;
     }
-    out.push(toJson(await decide(engine, req)) + '\n');
+    out.push(toJson(await decide(req)) + '\n');
     if (out.length >= 256) flush();
   }
   flush();

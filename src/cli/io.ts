@@ -9,7 +9,6 @@ import builtin from 'interlock:builtin-packs';
 import type { GrammarBytes } from '../engine/grammar';
 import { trustedPack } from '../engine/packs';
 import type { Pack } from '../engine/packs';
-import type { FileReader } from '../engine/unwrap';
 
 export function builtinPacks(): Pack[] {
   return builtin.map(({ file, pack }) => trustedPack(pack, file));
@@ -36,15 +35,4 @@ export function grammarBytesForCli(): GrammarBytes {
   return { runtime: readFileSync(join(dir, 'tree-sitter.wasm')), bash: readFileSync(join(dir, 'tree-sitter-bash.wasm')) };
 }
 
-/** Reads regular files up to 1 MiB; anything else reads as absent. */
-export const fileReader: FileReader = {
-  readFile(path: string): string | undefined {
-    try {
-      const st = statSync(path);
-      if (!st.isFile() || st.size > 1024 * 1024) return undefined;
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
+export { fileReader } from './fileReader';

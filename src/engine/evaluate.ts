@@ -11,6 +11,9 @@ import { analyse, matches } from './match';
 import type { MatchContext } from './match';
 import type { Pack, ProgramSpec, Rule } from './packs';
 import { glob } from './match';
+import { commandFacts } from './context';
+import type { FactPolicy } from './context';
+import { DEFAULT_PRODUCTION_PATTERNS } from './environment';
 import { DECISION_ORDER, RISK_ORDER } from './types';
 import type { Decision, DecisionKind, EnvironmentInfo, ParseIssue, Reason, Risk } from './types';
 
@@ -64,7 +67,10 @@ function mergeSpecs(a: ProgramSpec, b: ProgramSpec): ProgramSpec {
 
 export interface EvaluateOptions {
   rules: RuleIndex;
+  /** The workspace's environment; commands may add facts of their own (`--context prod`). */
   environment: EnvironmentInfo;
+  /** What counts as production in names and hosts (from `.interlock.jsonc`, or the defaults). */
+  policy?: FactPolicy;
   cwd: string;
   home: string;
   grammar?: BashGrammar;
@@ -139,10 +145,16 @@ function evaluateParsed(line: string, opts: EvaluateOptions): Decision {
   };
   const reasons: Reason[] = [];
   const seen = new Set<string>();
+  const lineFacts: EnvironmentInfo['facts'] = [];
+  const policy = opts.policy ?? { productionPatterns: DEFAULT_PRODUCTION_PATTERNS, productionHosts: [] };
   const unwrapCtx = { grammar: opts.grammar, reader: opts.reader, cwd: opts.cwd, home: opts.home, scope, issues };
   for (const command of parsed.commands) {
     for (const eff of unwrapCommand(command, unwrapCtx)) {
-      for (const r of matchCommand(eff, opts.rules, ctx)) {
+      noteTerraformWorkspace(eff, scope.vars);
+      const facts = commandFacts(eff, policy, scope.vars);
+      for (const f of facts) if (!lineFacts.some((x) => x.kind === f.kind && x.value === f.value)) lineFacts.push(f);
+      const environment = facts.length > 0 ? { ...opts.environment, production: true, facts: [...opts.environment.facts, ...facts] } : opts.environment;
+      for (const r of matchCommand(eff, opts.rules, { ...ctx, environment })) {
         const key = `${r.rule}@${r.span?.start}:${r.span?.end}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -153,7 +165,24 @@ function evaluateParsed(line: string, opts: EvaluateOptions): Decision {
   for (const issue of dedupeIssues(issues)) {
     reasons.push({ rule: 'interlock/unparsed', message: `Interlock could not fully read this command: ${issue.message}.`, decision: 'confirm', risk: 'medium', span: issue.span });
   }
-  return fold(reasons, opts.environment);
+  const environment = lineFacts.length > 0 ? { ...opts.environment, production: true, facts: [...opts.environment.facts, ...lineFacts] } : opts.environment;
+  return fold(reasons, environment);
+}
+
+/** `terraform workspace select prod && terraform destroy`: later commands target that workspace. */
+function noteTerraformWorkspace(eff: Effective, vars: Map<string, { value: string; dynamic: boolean }>): void {
+  const words = eff.argv.map((w) => w.value);
+  const program = basename(words[0] ?? '');
+  if ((program === 'terraform' || program === 'tofu') && words[1] === 'workspace' && (words[2] === 'select' || words[2] === 'new') && words[3]) {
+    vars.set('__terraform_workspace', { value: words[3], dynamic: false });
+  }
+}
+
+/** Name the facts that make this production, so a reason says why it matters here. */
+function productionNote(env: EnvironmentInfo): string {
+  const facts = env.facts.filter((f) => f.production);
+  if (facts.length === 0) return env.production ? ` — environment ${env.label} (${env.source})` : '';
+  return ` — production: ${facts.map((f) => `${f.kind} ${f.value} (from ${f.source})`).join(', ')}`;
 }
 
 function dedupeIssues(issues: ParseIssue[]): ParseIssue[] {
@@ -173,7 +202,8 @@ function matchCommand(eff: Effective, index: RuleIndex, ctx: MatchContext): Reas
     const decision = ctx.environment.production && rule.production ? rule.production : rule.decision;
     const where = eff.via.length > 0 ? ` (via ${eff.via.join(' → ')})` : '';
     const remote = eff.remote ? ` on ${eff.remote.kind === 'ssh' ? 'host' : eff.remote.kind} ${eff.remote.target}` : '';
-    out.push({ rule: rule.id, message: `${rule.reason}${remote}${where}`, decision, risk: rule.risk, span: eff.span });
+    const env = ctx.environment.production ? productionNote(ctx.environment) : '';
+    out.push({ rule: rule.id, message: `${rule.reason}${remote}${where}${env}`, decision, risk: rule.risk, span: eff.span });
   }
   return out;
 }

@@ -33,7 +33,8 @@ export function markSpan(command: string, span: Span | undefined, indent = '  ')
 
 export function explainDecision(command: string, d: Decision, style: ExplainStyle = PLAIN): string {
   const head = d.decision === 'block' ? style.red('BLOCK') : d.decision === 'confirm' ? style.yellow('CONFIRM') : style.green('ALLOW');
-  const env = d.environment.label === 'unknown' ? 'environment unknown' : `environment ${d.environment.label} (${d.environment.source})`;
+  const label = d.environment.label === 'unknown' ? 'environment unknown' : `environment ${d.environment.label} (${d.environment.source})`;
+  const env = d.environment.production && d.environment.label !== 'production' ? `${label} · ${style.red('PRODUCTION')} by detected facts` : label;
   const lines = [`${style.bold(head)}  risk ${d.risk} · ${env}`];
   for (const f of d.environment.facts) lines.push(style.dim(`  · ${f.kind} ${f.value} (from ${f.source})${f.production ? ' — production' : ''}`));
   if (d.reasons.length === 0) {
@@ -42,7 +43,7 @@ export function explainDecision(command: string, d: Decision, style: ExplainStyl
   }
   for (const r of d.reasons) {
     lines.push('');
-    lines.push(`  ${r.decision === 'block' ? style.red('✖') : style.yellow('!')} ${style.bold(r.rule)}: ${r.message}`);
+    lines.push(`  ${r.decision === 'block' ? style.red('✖') : r.decision === 'allow' ? style.dim('i') : style.yellow('!')} ${style.bold(r.rule)}: ${r.message}`);
     lines.push(...markSpan(command, r.span, '    ').map(style.dim));
   }
   return lines.join('\n');

@@ -85,12 +85,13 @@ type Validator = ((data: unknown) => boolean) & { errors?: { instancePath: strin
 const validators = new Map<object, Validator>();
 
 /** Compile a JSON Schema once; Ajv loads only when something is validated. */
-export function schemaValidator(schema: object): Validator {
+export function schemaValidator(schema: object, refs: Record<string, object> = {}): Validator {
   let v = validators.get(schema);
   if (!v) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const AjvModule = require('ajv') as { default: new (o: object) => { compile(s: object): Validator } };
+    // A lazy require: Ajv costs startup time and only rule files being validated need it.
+    const AjvModule = require('ajv') as { default: new (o: object) => { compile(s: object): Validator; addSchema(s: object, key: string): void } };
     const ajv = new AjvModule.default({ allErrors: false, strict: false });
+    for (const [key, ref] of Object.entries(refs)) ajv.addSchema(ref, key);
     v = ajv.compile(schema);
     validators.set(schema, v);
   }
@@ -109,14 +110,16 @@ export function parseJsoncStrict(text: string, file: string): { value: unknown; 
 }
 
 /** Validate a parsed document against a schema; errors throw PackError at the offending node. */
-export function validateAgainst(schema: object, value: unknown, tree: JsonNode | undefined, text: string, file: string): void {
-  const validate = schemaValidator(schema);
+export function validateAgainst(schema: object, value: unknown, tree: JsonNode | undefined, text: string, file: string, refs: Record<string, object> = {}): void {
+  const validate = schemaValidator(schema, refs);
   if (validate(value)) return;
   const err = validate.errors?.[0];
-  const path = (err?.instancePath ?? '').split('/').slice(1).map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg.replace(/~1/g, '/').replace(/~0/g, '~')));
-  const node = tree ? findNodeAtLocation(tree, path) : undefined;
+  const path: (string | number)[] = (err?.instancePath ?? '').split('/').slice(1).map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg.replace(/~1/g, '/').replace(/~0/g, '~')));
+  const extraKey = err?.params && 'additionalProperty' in err.params ? String(err.params.additionalProperty) : undefined;
+  // Point at the unexpected key itself, not at the object holding it.
+  const node = tree ? (extraKey !== undefined ? findNodeAtLocation(tree, [...path, extraKey])?.parent : undefined) ?? findNodeAtLocation(tree, path) : undefined;
   const { line, column } = lineCol(text, node?.offset ?? 0);
-  const extra = err?.params && 'additionalProperty' in err.params ? ` (${String(err.params.additionalProperty)})` : '';
+  const extra = extraKey !== undefined ? ` (${extraKey})` : '';
   const allowed = err?.params && 'allowedValues' in err.params ? `: ${(err.params.allowedValues as unknown[]).join(', ')}` : '';
   throw new PackError(file, line, column, `${err?.instancePath || '(root)'} ${err?.message ?? 'is invalid'}${extra}${allowed}`);
 }

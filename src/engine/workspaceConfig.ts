@@ -1,0 +1,53 @@
+/**
+ * `.interlock.jsonc`: a workspace's environment label, production patterns and extra rules.
+ * Malformed files give an error at file:line:col; the caller then treats the environment as
+ * unknown and keeps the built-in packs. Rules here may only tighten: a rule that allows, or an
+ * `environment` that is not production, never loosens a built-in decision, because rules only add
+ * reasons and the strictest decision wins. A rule deciding `allow` is refused outright until the
+ * editor's trust flow can approve it.
+ */
+import { findNodeAtLocation } from 'jsonc-parser';
+import { PackError, parseJsoncStrict, validateAgainst } from './packs';
+import type { Pack, Rule } from './packs';
+import interlockSchema from '../../schemas/interlock.schema.json';
+import packSchema from '../../schemas/pack.schema.json';
+import { DEFAULT_PRODUCTION_PATTERNS } from './environment';
+
+export const WORKSPACE_CONFIG_FILE = '.interlock.jsonc';
+
+export interface WorkspaceConfig {
+  environment?: string;
+  productionPatterns: string[];
+  productionHosts: string[];
+  pack?: Pack;
+}
+
+function lineCol(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
+}
+
+/** Parse and validate `.interlock.jsonc` text. Throws PackError with file:line:col. */
+export function parseWorkspaceConfig(text: string, file: string): WorkspaceConfig {
+  const { value, tree } = parseJsoncStrict(text, file);
+  validateAgainst(interlockSchema, value, tree, text, file, { 'pack.schema.json': packSchema });
+  const raw = value as { environment?: string; productionPatterns?: string[]; productionHosts?: string[]; rules?: Rule[] };
+  const rules = raw.rules ?? [];
+  rules.forEach((rule, i) => {
+    const at = (field: string, message: string): PackError => {
+      const node = tree ? findNodeAtLocation(tree, ['rules', i, field]) : undefined;
+      const { line, column } = lineCol(text, node?.offset ?? 0);
+      return new PackError(file, line, column, message);
+    };
+    if (!rule.id.startsWith('workspace/')) throw at('id', `rule ${rule.id}: workspace rule ids start with "workspace/"`);
+    if (rule.decision === 'allow' || rule.production === 'allow') {
+      throw at('decision', `rule ${rule.id}: workspace rules may only tighten (confirm or block); loosening needs the editor's trust approval`);
+    }
+  });
+  return {
+    environment: raw.environment,
+    productionPatterns: raw.productionPatterns ?? DEFAULT_PRODUCTION_PATTERNS,
+    productionHosts: raw.productionHosts ?? [],
+    pack: rules.length > 0 ? { id: 'workspace', rules, file } : undefined,
+  };
+}
