@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { createEngine } from '../engine/index';
 import type { Engine } from '../engine/index';
 import { resolveContext } from '../engine/resolve';
+import type { ResolvedContext } from '../engine/resolve';
 import type { Pack } from '../engine/packs';
 import { explainDecision } from '../engine/explain';
 import type { ExplainStyle } from '../engine/explain';
@@ -67,9 +68,17 @@ function engineFor(workspacePack: Pack | undefined, configFile: string | undefin
   return engine;
 }
 
-async function decide(req: Request): Promise<Decision> {
+/** A batch resolves each distinct workspace context once, not once per line. */
+const contexts = new Map<string, ResolvedContext>();
+
+async function decide(req: Request, overrides?: Record<string, string>): Promise<Decision> {
   const home = req.vars.HOME ?? homedir();
-  const resolved = resolveContext({ cwd: req.cwd, home, vars: req.vars, reader: fileReader, label: req.env, labelSource: '--env' });
+  const key = JSON.stringify([req.cwd, req.env, overrides ?? null]);
+  let resolved = contexts.get(key);
+  if (!resolved) {
+    resolved = resolveContext({ cwd: req.cwd, home, vars: req.vars, reader: fileReader, label: req.env, labelSource: '--env' });
+    contexts.set(key, resolved);
+  }
   if (resolved.configError) warn(resolved.configError);
   const engine = engineFor(resolved.workspacePack, resolved.configFile);
   const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader });
@@ -128,11 +137,13 @@ async function runBatch(args: CheckArgs): Promise<number> {
     lineNo++;
     if (line.trim() === '') continue;
     let req: Request;
+    let overrides: Record<string, string> | undefined;
     try {
       const obj = JSON.parse(line) as Record<string, unknown>;
       if (typeof obj !== 'object' || obj === null || typeof obj.command !== 'string') throw new Error('expected an object with a string "command"');
       for (const k of ['cwd', 'env'] as const) if (obj[k] !== undefined && typeof obj[k] !== 'string') throw new Error(`"${k}" must be a string`);
       if (obj.vars !== undefined && (typeof obj.vars !== 'object' || obj.vars === null || Array.isArray(obj.vars))) throw new Error('"vars" must be an object');
+      overrides = obj.vars as Record<string, string> | undefined;
       req = {
         command: obj.command,
         cwd: (obj.cwd as string | undefined) ?? args.cwd,
@@ -143,7 +154,7 @@ async function runBatch(args: CheckArgs): Promise<number> {
       out.push(JSON.stringify({ error: `line ${lineNo}: ${(e as Error).message}` }) + '\n');
       continue;
     }
-    out.push(toJson(await decide(req)) + '\n');
+    out.push(toJson(await decide(req, overrides)) + '\n');
     if (out.length >= 256) flush();
   }
   flush();

@@ -3,7 +3,6 @@
  * to WebAssembly (@vscode/tree-sitter-wasm). The bytes come from the caller so the engine stays free
  * of I/O; loading happens once, and only when a line needs more than the simple-word fast path.
  */
-import { Parser, Language } from '@vscode/tree-sitter-wasm';
 import type { Node as TsNode, Tree } from '@vscode/tree-sitter-wasm';
 
 export type { TsNode };
@@ -19,6 +18,9 @@ export interface BashGrammar {
 
 /** Instantiate the tree-sitter runtime and the bash language from their wasm bytes. */
 export async function loadBashGrammar(bytes: GrammarBytes): Promise<BashGrammar> {
+  // Required here, not imported at the top: most command lines never need the grammar, and a
+  // short-lived CLI process should not pay for loading its glue code.
+  const { Parser, Language } = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm');
   await Parser.init({
     // Instantiate synchronously from bytes we were handed: no fetch, no file lookup by the glue.
     instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {

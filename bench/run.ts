@@ -1,0 +1,130 @@
+// `npm run bench`: speed and memory of the engine and the CLI, each against a baseline measured
+// in the same run (the machines are shared and noisy: read the ratios and medians, not one number).
+import { spawnSync, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngine } from '../src/engine/index';
+import { UNKNOWN_ENVIRONMENT } from '../src/engine/evaluate';
+import { lexPlainWords } from '../src/engine/parse';
+import { grammarBytes, loadPacks, CORPUS } from '../test/unit/helpers';
+
+const ROOT = join(__dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+const quick = process.argv.includes('--quick');
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+
+function corpusCommands(): string[] {
+  if (!existsSync(CORPUS)) {
+    console.log('(../shared/corpus/peers.jsonl is absent: using a small built-in sample instead)');
+    return ['git status', 'ls -la', 'git reset --hard', 'rm -rf /', 'echo hi && ls | grep x', 'kubectl get pods', 'bash -c "rm -rf ~"'];
+  }
+  return readFileSync(CORPUS, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { command: string }).command);
+}
+
+async function inProcess(commands: string[]): Promise<void> {
+  const engine = createEngine({ packs: loadPacks(), grammarBytes });
+  await engine.warm();
+  const opts = { environment: UNKNOWN_ENVIRONMENT, cwd: '/home/user/project', home: '/home/user' };
+  for (const c of commands) engine.checkSync(c, opts); // warm-up pass (JIT, caches)
+  const times: number[] = [];
+  const passes = quick ? 2 : 5;
+  for (let p = 0; p < passes; p++) {
+    for (const c of commands) {
+      const t = process.hrtime.bigint();
+      engine.checkSync(c, opts);
+      times.push(Number(process.hrtime.bigint() - t) / 1000);
+    }
+  }
+  const plain = commands.filter((c) => lexPlainWords(c) !== undefined).length;
+  console.log(`\n## In-process decision latency (${commands.length} corpus lines × ${passes} passes, grammar loaded)`);
+  console.log(`p50 ${fmt(quantile(times, 0.5))} µs · p90 ${fmt(quantile(times, 0.9))} µs · p99 ${fmt(quantile(times, 0.99))} µs · max ${fmt(Math.max(...times))} µs (goal p50 ≤ 50, p99 ≤ 500)`);
+  console.log(`${plain} of ${commands.length} lines are plain words and skip the grammar`);
+
+  const big = 'x'.repeat(1024 * 1024);
+  const deep = '$('.repeat(10_000) + 'ls' + ')'.repeat(10_000);
+  for (const [name, line] of [['1 MB command line', big], ['10,000-deep nesting', deep]] as const) {
+    const t = performance.now();
+    const d = engine.checkSync(line, opts);
+    console.log(`${name}: ${d.decision} in ${fmt(performance.now() - t, 2)} ms (goal ≤ 100 ms)`);
+  }
+}
+
+function throughput(commands: string[]): void {
+  const target = quick ? 5000 : 20000;
+  const lines: string[] = [];
+  while (lines.length < target) for (const c of commands) lines.push(JSON.stringify({ command: c, cwd: '/home/user/project' }));
+  lines.length = target;
+  const input = lines.join('\n') + '\n';
+  const rates: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [CLI, 'check', '--jsonl'], { input, maxBuffer: 256 * 1024 * 1024 });
+    const ms = performance.now() - t;
+    if (r.status !== 0) throw new Error(`--jsonl exited ${r.status}`);
+    rates.push(target / (ms / 1000));
+  }
+  console.log(`\n## --jsonl throughput (${target} lines, whole process including startup, 3 runs)`);
+  console.log(`median ${fmt(quantile(rates, 0.5), 0)} commands/s (goal ≥ 5,000)`);
+}
+
+function wall(args: string[]): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  if (r.error) throw r.error;
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+function peakRss(args: string[]): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { encoding: 'utf8' });
+  const kb = Number(r.stderr.trim().split('\n').at(-1));
+  return Number.isFinite(kb) ? kb / 1024 : undefined;
+}
+
+function processPerCommand(commands: string[]): void {
+  const rounds = quick ? 15 : 40;
+  const plain = commands.filter((c) => lexPlainWords(c) !== undefined);
+  const parsed = commands.filter((c) => lexPlainWords(c) === undefined && c.length < 2000);
+  const pick = (xs: string[], i: number): string => xs[(i * 7919) % xs.length];
+  const base: number[] = [];
+  const fast: number[] = [];
+  const full: number[] = [];
+  const mixed: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    // Alternate baseline and CLI so drift in machine load hits both alike.
+    base.push(wall(['-e', '0']));
+    fast.push(wall([CLI, 'check', '--json', '--', pick(plain, i)]));
+    base.push(wall(['-e', '0']));
+    full.push(wall([CLI, 'check', '--json', '--', pick(parsed, i)]));
+    base.push(wall(['-e', '0']));
+    mixed.push(wall([CLI, 'check', '--json', '--', pick(commands, i)]));
+  }
+  const b = quantile(base, 0.5);
+  console.log(`\n## One \`node dist/cli.js check\` process per command (${rounds} rounds each, alternating with \`node -e 0\`)`);
+  console.log(`| run | median ms | ratio to node -e 0 |\n|---|---:|---:|`);
+  console.log(`| node -e 0 | ${fmt(b)} | 1.00 |`);
+  console.log(`| plain-word line (no grammar) | ${fmt(quantile(fast, 0.5))} | ${fmt(quantile(fast, 0.5) / b, 2)} |`);
+  console.log(`| line needing the grammar | ${fmt(quantile(full, 0.5))} | ${fmt(quantile(full, 0.5) / b, 2)} |`);
+  console.log(`| corpus mix (${Math.round((plain.length / commands.length) * 100)}% plain) | ${fmt(quantile(mixed, 0.5))} | ${fmt(quantile(mixed, 0.5) / b, 2)} |`);
+  console.log(`goal: median ≤ 1.3× node -e 0`);
+  const rssBase = peakRss(['-e', '0']);
+  const rssFull = peakRss([CLI, 'check', '--json', '--', 'echo $(rm -rf /) | bash -c "git reset --hard"']);
+  if (rssBase !== undefined && rssFull !== undefined) console.log(`peak RSS: node -e 0 ${fmt(rssBase)} MB · CLI with the grammar loaded ${fmt(rssFull)} MB (goal ≤ 80 MB)`);
+  else console.log('peak RSS: /usr/bin/time not installed; skipped');
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(CLI)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  console.log(`# Interlock benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+  const commands = corpusCommands();
+  await inProcess(commands);
+  throughput(commands);
+  processPerCommand(commands);
+}
+
+void main();
