@@ -6,7 +6,7 @@
  * reasons and the strictest decision wins. A rule deciding `allow` is refused outright until the
  * editor's trust flow can approve it.
  */
-import { findNodeAtLocation } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, modify } from 'jsonc-parser';
 import { PackError, parseJsoncStrict, validateAgainst } from './packs';
 import type { Pack, Rule } from './packs';
 import interlockSchema from '../../schemas/interlock.schema.json';
@@ -50,4 +50,11 @@ export function parseWorkspaceConfig(text: string, file: string): WorkspaceConfi
     productionHosts: raw.productionHosts ?? [],
     pack: rules.length > 0 ? { id: 'workspace', rules, file } : undefined,
   };
+}
+
+/** `.interlock.jsonc` text with its `environment` set, keeping comments and everything else. */
+export function withEnvironmentLabel(text: string | undefined, label: string): string {
+  const base = text && text.trim() ? text : '// Interlock workspace rules: https://github.com/interlock-dev/interlock#workspace-rules\n{\n}\n';
+  const edits = modify(base, ['environment'], label, { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } });
+  return applyEdits(base, edits);
 }

@@ -1,0 +1,105 @@
+/**
+ * The engine as the extension uses it: one environment resolution per workspace folder, kept
+ * fresh by watching `.interlock.jsonc`, the kubeconfig and the gcloud configuration, and one rule
+ * index per distinct set of workspace rules. The grammar loads in the background after activation.
+ */
+import * as vscode from 'vscode';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import builtin from 'interlock:builtin-packs';
+import { createEngine } from '../engine/index';
+import type { Engine } from '../engine/index';
+import { trustedPack } from '../engine/packs';
+import { resolveContext } from '../engine/resolve';
+import type { ResolvedContext } from '../engine/resolve';
+import type { Decision } from '../engine/types';
+import { fileReader } from '../cli/fileReader';
+
+export interface EngineHost extends vscode.Disposable {
+  /** The folder's resolved environment (cached until something it depends on changes). */
+  resolve(folder: vscode.WorkspaceFolder | undefined): ResolvedContext;
+  /** Decide a command line as run in `cwd` (defaults to the folder's root). */
+  check(command: string, folder: vscode.WorkspaceFolder | undefined, cwd?: string): Promise<Decision>;
+  /** Fires when a folder's environment may have changed. */
+  readonly onDidChange: vscode.Event<void>;
+}
+
+export function folderForPath(path: string | undefined): vscode.WorkspaceFolder | undefined {
+  if (!path) return vscode.workspace.workspaceFolders?.[0];
+  return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path)) ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+export function createEngineHost(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): EngineHost {
+  const dist = join(context.extensionUri.fsPath, 'dist');
+  const packs = builtin.map(({ file, pack }) => trustedPack(pack, file));
+  const grammarBytes = () => ({ runtime: readFileSync(join(dist, 'tree-sitter.wasm')), bash: readFileSync(join(dist, 'tree-sitter-bash.wasm')) });
+  const engines = new Map<string, Engine>();
+  const resolved = new Map<string, ResolvedContext>();
+  const changed = new vscode.EventEmitter<void>();
+  const home = homedir();
+
+  const engineFor = (r: ResolvedContext): Engine => {
+    const key = r.workspacePack ? `${r.configFile}:${JSON.stringify(r.workspacePack.rules)}` : '';
+    let engine = engines.get(key);
+    if (!engine) {
+      engine = createEngine({ packs: r.workspacePack ? [...packs, r.workspacePack] : packs, grammarBytes });
+      engines.set(key, engine);
+    }
+    return engine;
+  };
+
+  const resolve = (folder: vscode.WorkspaceFolder | undefined): ResolvedContext => {
+    const cwd = folder?.uri.fsPath ?? home;
+    let r = resolved.get(cwd);
+    if (!r) {
+      r = resolveContext({ cwd, home, vars: process.env, reader: fileReader });
+      if (r.configError) log.warn(r.configError);
+      resolved.set(cwd, r);
+    }
+    return r;
+  };
+
+  const invalidate = (why: string): void => {
+    log.debug(`environment may have changed: ${why}`);
+    resolved.clear();
+    changed.fire();
+  };
+
+  const watchers: vscode.Disposable[] = [];
+  const watch = (pattern: vscode.GlobPattern, why: string): void => {
+    const w = vscode.workspace.createFileSystemWatcher(pattern);
+    watchers.push(w, w.onDidCreate(() => invalidate(why)), w.onDidChange(() => invalidate(why)), w.onDidDelete(() => invalidate(why)));
+  };
+  watch('**/.interlock.jsonc', '.interlock.jsonc');
+  watch('**/.terraform/environment', 'terraform workspace');
+  const kubeconfigs = process.env.KUBECONFIG ? process.env.KUBECONFIG.split(':').filter(Boolean) : [join(home, '.kube', 'config')];
+  for (const k of kubeconfigs) watch(new vscode.RelativePattern(vscode.Uri.file(dirname(k)), k.slice(dirname(k).length + 1)), 'kubeconfig');
+  watch(new vscode.RelativePattern(vscode.Uri.file(join(home, '.config', 'gcloud')), '{active_config,configurations/*}'), 'gcloud configuration');
+  watchers.push(vscode.workspace.onDidChangeWorkspaceFolders(() => invalidate('workspace folders')));
+
+  // Load the grammar off the activation path, so the first flagged command does not wait for it.
+  const warm = setTimeout(() => {
+    engineFor(resolve(vscode.workspace.workspaceFolders?.[0])).warm().catch((e: unknown) => log.error(`could not load the bash grammar: ${(e as Error).message}`));
+  }, 1500);
+
+  return {
+    resolve,
+    onDidChange: changed.event,
+    async check(command, folder, cwd) {
+      const r = resolve(folder);
+      return engineFor(r).check(command, {
+        environment: r.environment,
+        policy: r.policy,
+        cwd: cwd ?? folder?.uri.fsPath ?? home,
+        home,
+        reader: fileReader,
+      });
+    },
+    dispose() {
+      clearTimeout(warm);
+      for (const w of watchers) w.dispose();
+      changed.dispose();
+    },
+  };
+}
