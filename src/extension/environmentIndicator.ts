@@ -74,7 +74,10 @@ export function registerEnvironmentIndicator(host: EngineHost, settings: Setting
     vscode.window.onDidChangeActiveTerminal(render),
     vscode.window.onDidChangeTerminalShellIntegration(render),
     vscode.commands.registerCommand('interlock.showEnvironment', () => showEnvironmentMenu(host)),
-    vscode.commands.registerCommand('interlock.setEnvironmentLabel', (label?: string) => setLabel(currentFolder(), label)),
+    vscode.commands.registerCommand('interlock.setEnvironmentLabel', async (label?: string) => {
+      await setLabel(currentFolder(), label);
+      host.refresh();
+    }),
     vscode.commands.registerCommand('interlock.openRuleFile', () => openRuleFile(currentFolder())),
   );
 }
@@ -90,7 +93,10 @@ async function showEnvironmentMenu(host: EngineHost): Promise<void> {
     ],
     { title: 'Interlock', placeHolder: 'What do you want to do?' },
   );
-  if (picked?.id === 'label') await setLabel(folder, undefined);
+  if (picked?.id === 'label') {
+    await setLabel(folder, undefined);
+    host.refresh();
+  }
   else if (picked?.id === 'open') await openRuleFile(folder);
   else if (picked?.id === 'explain') await vscode.commands.executeCommand('interlock.explainCommand');
 }

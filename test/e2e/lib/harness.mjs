@@ -21,7 +21,8 @@ export const toolchain = {
   chromium: process.env.INTERLOCK_E2E_CHROMIUM ?? '/usr/bin/chromium',
 };
 
-// Each flag keeps Chromium off the network, which this machine refuses (and CI has none of).
+// No sandbox (root in a container) and no GPU; the other flags keep Chromium off the network,
+// which this machine refuses, instead of retrying connections all through the run.
 const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',
@@ -70,6 +71,12 @@ export class Cleanup {
     if (file) appendFileSync(file, `${pgid}\n`);
   }
 
+  /** Once every group has been ended here, their ids must not be signalled again: they may be reused. */
+  forgetGroups() {
+    const file = process.env.INTERLOCK_E2E_PIDFILE;
+    if (file) writeFileSync(file, '');
+  }
+
   async runAll() {
     while (this.#steps.length > 0) {
       const step = /** @type {{ what: string, run: () => Promise<void> }} */ (this.#steps.pop());
@@ -87,7 +94,7 @@ export class Cleanup {
  * @param {string} file @param {string[]} args
  * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, timeoutMs?: number }} [options]
  */
-export function run(file, args, { cwd, env, timeoutMs = 120_000 } = {}) {
+export function runTool(file, args, { cwd, env, timeoutMs = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
     // No stdin: a tool that wants to ask a question fails at once instead of waiting forever.
     const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -110,8 +117,8 @@ export function run(file, args, { cwd, env, timeoutMs = 120_000 } = {}) {
  */
 export async function packageExtension(outFile) {
   mkdirSync(dirname(outFile), { recursive: true });
-  await run(toolchain.node, [toolchain.vsce, 'package', '--no-dependencies', '--out', outFile], { cwd: repoRoot });
-  const files = (await run('unzip', ['-Z1', outFile])).split('\n').filter(Boolean);
+  await runTool(toolchain.node, [toolchain.vsce, 'package', '--no-dependencies', '--out', outFile], { cwd: repoRoot });
+  const files = (await runTool('unzip', ['-Z1', outFile])).split('\n').filter(Boolean);
   return { file: outFile, bytes: statSync(outFile).size, files };
 }
 
@@ -122,23 +129,24 @@ export async function packageExtension(outFile) {
  */
 export function isolatedEnv(dir) {
   const home = join(dir, 'home');
-  const env = {
-    ...process.env,
+  const dirs = {
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_DATA_HOME: join(home, '.local', 'share'),
     XDG_CACHE_HOME: join(home, '.cache'),
     XDG_STATE_HOME: join(home, '.local', 'state'),
-    XDG_RUNTIME_DIR: join(dir, 'runtime'),
     TMPDIR: join(dir, 'tmp'),
+  };
+  for (const path of Object.values(dirs)) mkdirSync(path, { recursive: true });
+  const runtime = join(dir, 'runtime');
+  mkdirSync(runtime, { recursive: true, mode: 0o700 });
+  return {
+    ...process.env,
+    ...dirs,
+    XDG_RUNTIME_DIR: runtime,
     // No marketplace: without this code-server looks one up, fails offline, and activation slows.
     EXTENSIONS_GALLERY: '{}',
   };
-  for (const key of ['HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME', 'XDG_STATE_HOME', 'TMPDIR']) {
-    mkdirSync(/** @type {string} */ (env[key]), { recursive: true });
-  }
-  mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
-  return env;
 }
 
 /**
@@ -148,7 +156,7 @@ export function isolatedEnv(dir) {
 export async function installExtension(vsix, extensionsDir, env, scratch) {
   const config = join(scratch, 'install-config.yaml');
   writeFileSync(config, '');
-  const output = await run(
+  const output = await runTool(
     toolchain.node,
     [toolchain.codeServer, '--config', config, '--user-data-dir', join(scratch, 'install-user-data'),
       '--extensions-dir', extensionsDir, '--install-extension', vsix],
@@ -158,16 +166,23 @@ export async function installExtension(vsix, extensionsDir, env, scratch) {
 }
 
 /**
+ * Where a code-server started in `dir` keeps its state and its own log.
+ * @param {string} dir
+ */
+export function codeServerFiles(dir) {
+  return { userDataDir: join(dir, 'user-data'), logFile: join(dir, 'code-server.log') };
+}
+
+/**
  * Starts code-server on a free loopback port in its own process group.
  * @param {{ dir: string, env: NodeJS.ProcessEnv, extensionsDir: string, settings: object, cleanup: Cleanup }} options
  */
 export async function startCodeServer({ dir, env, extensionsDir, settings, cleanup }) {
-  const userDataDir = join(dir, 'user-data');
+  const { userDataDir, logFile } = codeServerFiles(dir);
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
   const config = join(dir, 'config.yaml');
   writeFileSync(config, '');
-  const logFile = join(dir, 'code-server.log');
   const out = openSync(logFile, 'w');
   const child = spawn(
     toolchain.node,

@@ -30,10 +30,13 @@ export async function waitFor(probe, { timeoutMs = 30_000, intervalMs = 100, wha
  */
 export async function waitForWorkbench(page, folderName, timeoutMs = 60_000) {
   await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: timeoutMs });
+  // A single-folder workspace shows the folder's name as the explorer's section header, then
+  // its files as rows once the remote file system has answered.
   await page
-    .locator('.explorer-folders-view .monaco-list-row', { hasText: folderName })
+    .locator('.part.sidebar .pane-header .title', { hasText: new RegExp(`^${escapeRegExp(folderName)}$`, 'i') })
     .first()
     .waitFor({ state: 'visible', timeout: timeoutMs });
+  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
 /**
@@ -92,10 +95,9 @@ export function statusBarItems(page) {
 export async function openTerminal(page, timeoutMs = 30_000) {
   const before = await page.locator('.terminal-wrapper').count();
   await runCommand(page, 'Terminal: Create New Terminal');
-  await waitFor(async () => (await page.locator('.terminal-wrapper.active .xterm-rows').count()) > 0 && (await page.locator('.terminal-wrapper').count()) > before, {
-    timeoutMs,
-    what: 'a new terminal',
-  });
+  const opened = async () =>
+    (await page.locator('.terminal-wrapper').count()) > before && (await page.locator('.terminal-wrapper.active .xterm-rows').count()) > 0;
+  await waitFor(opened, { timeoutMs, what: 'a new terminal' });
   await waitFor(async () => (await terminalText(page)).trim().length > 0, { timeoutMs, what: 'the shell prompt' });
 }
 
@@ -115,7 +117,7 @@ export async function typeInTerminal(page, text, { enter = true } = {}) {
  */
 export async function terminalText(page) {
   const rows = page.locator('.terminal-wrapper.active .xterm-rows');
-  return (await rows.count()) > 0 ? rows.first().innerText() : '';
+  return (await rows.count()) > 0 ? textOf(rows.first()) : '';
 }
 
 /**
@@ -138,15 +140,25 @@ export function webviewFrame(page, selector, timeoutMs = 30_000) {
 }
 
 /**
- * The text of an output channel, as the Output view shows it.
+ * Shows an output channel in the Output view and returns a reader of the text it shows.
  * @param {Page} page @param {string} channel @param {number} [timeoutMs]
+ * @returns {Promise<() => Promise<string>>}
  */
 export async function showOutputChannel(page, channel, timeoutMs = 15_000) {
   await runCommand(page, 'Output: Show Output Channels...', timeoutMs);
   await pickQuickItem(page, channel, timeoutMs);
   const lines = page.locator('.part.panel .monaco-editor .view-lines').first();
   await lines.waitFor({ state: 'visible', timeout: timeoutMs });
-  return lines;
+  return () => textOf(lines);
+}
+
+/**
+ * Text as a person reads it. Editors and the terminal draw spaces as no-break spaces, and draw
+ * only the lines in view.
+ * @param {Locator} locator
+ */
+export async function textOf(locator) {
+  return (await locator.innerText()).replace(/\u00a0/g, ' ');
 }
 
 /**

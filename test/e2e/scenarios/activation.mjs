@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findFiles, repoRoot } from '../lib/harness.mjs';
 import { scenario } from '../lib/scenario.mjs';
-import { runCommand, showOutputChannel, waitFor } from '../lib/workbench.mjs';
+import { runCommand, showOutputChannel, textOf, waitFor } from '../lib/workbench.mjs';
 
 const { version, displayName } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 
@@ -20,7 +20,7 @@ scenario('extension activates from the installed vsix', async (page, ctx) => {
     timeoutMs: 60_000,
     what: 'the Interlock output channel to be created',
   });
-  const active = await waitFor(() => /^(\S+ \S+) \[info\] Interlock (\S+) active$/m.exec(readFileSync(channelLog, 'utf8')), {
+  const active = await waitFor(() => /^(\S+ \S+) \[info\] Interlock (\S+) active\b/m.exec(readFileSync(channelLog, 'utf8')), {
     timeoutMs: 30_000,
     what: `"Interlock ${version} active" in ${channelLog}`,
   });
@@ -31,13 +31,12 @@ scenario('extension activates from the installed vsix', async (page, ctx) => {
   assert.ok(started, `the extension host logged activating interlock.interlock (${hostLog})`);
   ctx.note(
     `activation began ${((logTime(started[1]) - ctx.navigatedAt) / 1000).toFixed(1)}s after navigation (${started[2]}), ` +
-      `"active" logged ${((logTime(active[1]) - ctx.navigatedAt) / 1000).toFixed(1)}s after, ` +
-      `activate() took ${logTime(active[1]) - logTime(started[1])} ms including module load`,
+      `"active" logged ${logTime(active[1]) - logTime(started[1])} ms later`,
   );
 
   // The same line as a person sees it: the Output view, Interlock channel.
-  const output = await showOutputChannel(page, 'Interlock');
-  await waitFor(async () => (await output.innerText()).includes(`Interlock ${version} active`), {
+  const outputText = await showOutputChannel(page, 'Interlock');
+  await waitFor(async () => (await outputText()).includes(`Interlock ${version} active`), {
     timeoutMs: 10_000,
     what: 'the activation line in the Output view',
   });
@@ -45,9 +44,10 @@ scenario('extension activates from the installed vsix', async (page, ctx) => {
 
   // Installed from the .vsix (not loaded from a development folder): the Extensions view lists it.
   await runCommand(page, 'Extensions: Show Installed Extensions');
-  await page
-    .locator('.extensions-list .extension-list-item', { hasText: displayName })
-    .first()
-    .waitFor({ state: 'visible', timeout: 15_000 });
+  const item = page.locator('.extensions-list .extension-list-item', { hasText: displayName }).first();
+  await item.waitFor({ state: 'visible', timeout: 15_000 });
+  // The list shows how long activate() took, as the extension host measured it.
+  const measured = await waitFor(async () => /(\d+)\s*ms/.exec(await textOf(item)), { timeoutMs: 10_000, what: 'the activation time in the Extensions view' });
+  ctx.note(`activate() took ${measured[1]} ms by VS Code's own measure`);
   await ctx.shot('installed-extensions');
 });

@@ -1,0 +1,45 @@
+/**
+ * What a shell hook may decide on its own, without asking the guard: a line of plain words whose
+ * program no rule names and no unwrapper looks inside runs silently. The program list comes from
+ * the loaded rules, so the shell's answer and the engine's agree; a test checks that on the corpus.
+ */
+import type { RuleIndex } from './evaluate';
+
+/** Programs the engine looks inside (wrappers, shells, interpreters, remote runners). */
+export const UNWRAPPING_PROGRAMS: readonly string[] = [
+  'sudo', 'doas', 'run0', 'command', 'builtin', 'exec', 'nohup', 'setsid', 'time', 'nice', 'ionice', 'timeout', 'stdbuf', 'chrt',
+  'taskset', 'unbuffer', 'caffeinate', 'flock', 'xvfb-run', 'strace', 'ltrace', 'firejail', 'proxychains', 'proxychains4', 'torsocks',
+  'dotenv', 'env', 'watch', 'xargs', 'parallel', 'find', 'eval', 'source', '.', 'su', 'ssh', 'docker', 'podman', 'nerdctl', 'kubectl',
+  'oc', 'git', 'bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'busybox', 'rbash', 'tcsh', 'csh', 'node', 'nodejs', 'deno',
+  'bun', 'rscript', 'alias', 'unalias', 'trap', 'set', 'unset', 'export', 'declare', 'typeset', 'readonly', 'local', 'functions',
+];
+const UNWRAPPING_GLOBS = ['python*', 'pypy*', 'perl*', 'ruby*', 'php*', 'lua*'];
+
+export interface FastPath {
+  /** False when some rule could match any program on a plain line: every line must then be asked. */
+  enabled: boolean;
+  /** Lower-case program names that always go to the guard. */
+  names: string[];
+  /** Shell glob patterns of program names that always go to the guard. */
+  globs: string[];
+}
+
+/** Program-less rules that can only match syntax a plain line does not have. */
+function needsSyntax(rule: RuleIndex['universal'][number]): boolean {
+  return rule.redirects !== undefined || rule.assigns !== undefined || rule.stdinFrom !== undefined || rule.stdinOpaque === true || rule.dynamicProgram === true;
+}
+
+export function fastPath(index: RuleIndex): FastPath {
+  const names = new Set<string>([...index.byProgram.keys(), ...UNWRAPPING_PROGRAMS]);
+  const globs = new Set<string>([...index.globbed.flatMap((g) => g.patterns.map((p) => p.toLowerCase())), ...UNWRAPPING_GLOBS]);
+  return { enabled: index.universal.every(needsSyntax), names: [...names].sort(), globs: [...globs].sort() };
+}
+
+/** The fast path's own decision for a plain line: true when the hook may run it without asking. */
+export function fastAllows(fp: FastPath, words: string[], match: (name: string, glob: string) => boolean): boolean {
+  if (!fp.enabled || words.length === 0) return words.length === 0;
+  if (words[0].includes('=')) return false;
+  let name = words[0].slice(words[0].lastIndexOf('/') + 1).toLowerCase();
+  if (name.length > 4 && name.endsWith('.exe')) name = name.slice(0, -4);
+  return !fp.names.includes(name) && !fp.globs.some((g) => match(name, g));
+}

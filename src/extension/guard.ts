@@ -1,0 +1,160 @@
+/**
+ * The guard: every request — a terminal's command line, a task, an agent's tool call — is decided
+ * by the engine, then settled by policy (allow, block), a session approval, or a person in the
+ * confirmation panel. Every decision is written to the audit log, and flushed, before the answer.
+ * Fail closed: an engine failure refuses in production and asks elsewhere.
+ */
+import * as vscode from 'vscode';
+import { userInfo } from 'node:os';
+import type { EngineHost } from './engineHost';
+import { folderForPath } from './engineHost';
+import type { ConfirmPanel } from './confirmPanel';
+import type { AuditLog, AuditFields } from '../audit/auditLog';
+import type { GuardAnswer, RequestSource } from '../channel/protocol';
+import type { Decision } from '../engine/types';
+
+export interface GuardRequestInput {
+  command: string;
+  cwd?: string;
+  source: RequestSource;
+  /** Called before a person is asked or a block is answered: a task guard stops the task here. */
+  stopFirst?: () => void;
+}
+
+export type GuardResult = Omit<GuardAnswer, 'v' | 'id'>;
+
+export interface Guard extends vscode.Disposable {
+  decide(req: GuardRequestInput): Promise<GuardResult>;
+  /** Recent decisions by command line, for the second line of defence. */
+  decidedRecently(command: string, withinMs: number): boolean;
+  /** A flagged command ran in a terminal the guard never heard from. */
+  recordUnguarded(e: { command: string; terminal: string; decision: Decision; workspace?: string }): void;
+  pause(minutes: number): void;
+  resume(): void;
+  readonly pausedUntil: number | undefined;
+  readonly onDidChangePause: vscode.Event<number | undefined>;
+}
+
+function sourceName(s: RequestSource): string {
+  if (s.kind === 'terminal') return `terminal${s.name ? ` ${s.name}` : ''}${s.shell ? ` (${s.shell})` : ''}`;
+  if (s.kind === 'task') return `task ${s.name}`;
+  return `agent ${s.agent}${s.tool ? ` ${s.tool}` : ''}`;
+}
+
+function firstReason(d: Decision): { rule?: string; message: string } {
+  const r = d.reasons[0];
+  return r ? { rule: r.rule, message: `${r.rule}: ${r.message}` } : { message: 'no rule matched' };
+}
+
+export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditLog, log: vscode.LogOutputChannel): Guard {
+  const sessionApprovals = new Set<string>();
+  const recent = new Map<string, number>();
+  const pauseChanged = new vscode.EventEmitter<number | undefined>();
+  let pausedUntil: number | undefined;
+  let pauseTimer: NodeJS.Timeout | undefined;
+  const user = (() => {
+    try {
+      return userInfo().username;
+    } catch {
+      return undefined;
+    }
+  })();
+
+  /** Write the entry; if the log cannot be written the command is refused, never silently run. */
+  const record = (fields: AuditFields): string | undefined => {
+    try {
+      audit.append({ ...fields, user });
+      return undefined;
+    } catch (e) {
+      log.error(`audit log write failed: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`Interlock could not write its audit log (${(e as Error).message}). Commands that need a decision are refused until it can.`);
+      return (e as Error).message;
+    }
+  };
+
+  const decide = async (req: GuardRequestInput): Promise<GuardResult> => {
+    const folder = folderForPath(req.cwd);
+    recent.set(req.command, Date.now());
+    if (recent.size > 2000) recent.delete(recent.keys().next().value as string);
+    let d: Decision;
+    try {
+      d = await host.check(req.command, folder, req.cwd);
+    } catch (e) {
+      const production = host.resolve(folder).environment.production;
+      log.error(`engine failed on a ${sourceName(req.source)} request: ${(e as Error).message}`);
+      record({ source: sourceName(req.source), workspace: folder?.name, command: req.command, outcome: 'denied', by: 'guard-error', detail: (e as Error).message, production });
+      return { outcome: 'deny', decision: 'confirm', by: 'guard-error', message: `Interlock failed while checking this command (${(e as Error).message}); it was not run.` };
+    }
+    const base: AuditFields = {
+      source: sourceName(req.source), workspace: folder?.name, environment: d.environment.label, production: d.environment.production,
+      command: req.command, decision: d.decision, rules: d.reasons.map((r) => r.rule), outcome: 'allowed', by: 'policy',
+    };
+    const { rule, message } = firstReason(d);
+    if (d.decision === 'allow') {
+      const failed = record(base);
+      if (failed && d.environment.production) return { outcome: 'deny', decision: 'allow', by: 'guard-error', message: `the audit log cannot be written (${failed}); production commands are refused` };
+      return { outcome: 'allow', decision: 'allow', by: 'policy', message: 'allowed', full: d };
+    }
+    if (d.decision === 'block') {
+      req.stopFirst?.();
+      record({ ...base, outcome: 'blocked' });
+      return { outcome: 'deny', decision: 'block', by: 'policy', rule, message: `blocked by ${message} (a rule in .interlock.jsonc cannot loosen this; run it yourself outside the guarded terminal if you are sure)`, full: d };
+    }
+    if (pausedUntil !== undefined && Date.now() < pausedUntil) {
+      const failed = record({ ...base, outcome: 'allowed', by: 'paused' });
+      if (!failed) return { outcome: 'allow', decision: 'confirm', by: 'policy', rule, message: 'allowed while the guard is paused', full: d };
+    }
+    if (sessionApprovals.has(req.command)) {
+      const failed = record({ ...base, outcome: 'approved', by: 'session-approval' });
+      if (!failed) return { outcome: 'allow', decision: 'confirm', by: 'person', rule, message: 'approved earlier in this session', full: d };
+    }
+    req.stopFirst?.();
+    const answer = await panel.ask({ command: req.command, decision: d, source: req.source, workspace: folder?.name });
+    if (answer.outcome === 'approved') {
+      const failed = record({ ...base, outcome: 'approved', by: answer.scope === 'session' ? 'person (for this session)' : 'person' });
+      if (failed) return { outcome: 'deny', decision: 'confirm', by: 'guard-error', rule, message: `approved, but the audit log cannot be written (${failed}); not run` };
+      if (answer.scope === 'session') sessionApprovals.add(req.command);
+      return { outcome: 'allow', decision: 'confirm', by: 'person', rule, message: 'approved', full: d };
+    }
+    if (answer.outcome === 'timed-out') {
+      record({ ...base, outcome: 'timed-out', by: 'timeout' });
+      return { outcome: 'deny', decision: 'confirm', by: 'timeout', rule, message: `nobody answered the confirmation in time; not run (${message})`, full: d };
+    }
+    record({ ...base, outcome: 'denied', by: answer.why === 'person' ? 'person' : answer.why });
+    const why = answer.why === 'failed-to-load' ? 'the confirmation panel could not be shown' : answer.why === 'closed' ? 'the confirmation was closed' : 'denied';
+    return { outcome: 'deny', decision: 'confirm', by: 'person', rule, message: `${why} (${message})`, full: d };
+  };
+
+  return {
+    decide,
+    recordUnguarded(e) {
+      record({
+        source: `terminal ${e.terminal}`, workspace: e.workspace, environment: e.decision.environment.label, production: e.decision.environment.production,
+        command: e.command, decision: e.decision.decision, rules: e.decision.reasons.map((r) => r.rule), outcome: 'ran-unguarded', by: 'nobody',
+      });
+    },
+    decidedRecently: (command, withinMs) => (recent.get(command) ?? 0) > Date.now() - withinMs,
+    get pausedUntil() {
+      return pausedUntil !== undefined && Date.now() < pausedUntil ? pausedUntil : undefined;
+    },
+    onDidChangePause: pauseChanged.event,
+    pause(minutes) {
+      pausedUntil = Date.now() + minutes * 60_000;
+      clearTimeout(pauseTimer);
+      pauseTimer = setTimeout(() => this.resume(), minutes * 60_000);
+      record({ source: 'person', outcome: 'paused', by: 'person', detail: `${minutes} minutes` });
+      pauseChanged.fire(pausedUntil);
+    },
+    resume() {
+      if (pausedUntil === undefined) return;
+      pausedUntil = undefined;
+      clearTimeout(pauseTimer);
+      record({ source: 'person', outcome: 'resumed', by: 'person' });
+      pauseChanged.fire(undefined);
+    },
+    dispose() {
+      clearTimeout(pauseTimer);
+      pauseChanged.dispose();
+    },
+  };
+}

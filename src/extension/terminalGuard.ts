@@ -1,0 +1,141 @@
+/**
+ * Terminal guard: starts this window's guard endpoint, registers the window so agent hooks can
+ * find it, and puts Interlock's pre-execution hook into every integrated terminal through the
+ * environment (bash: PROMPT_COMMAND and BASH_ENV; zsh: ZDOTDIR; fish: XDG_DATA_DIRS), which
+ * reaches terminals other extensions and agents open too. The shell scripts live in `shell/`.
+ *
+ * Second line of defence: every executed command line VS Code reports is checked again; a
+ * flagged one that ran with no recorded decision (a shell Interlock does not hook, a terminal
+ * that ignores the environment) raises a warning naming the terminal, and can be interrupted.
+ */
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { Guard } from './guard';
+import type { EngineHost } from './engineHost';
+import { folderForPath } from './engineHost';
+import type { SettingsWatcher } from './settings';
+import { startGuardServer } from '../channel/server';
+import type { GuardServer } from '../channel/server';
+import { registerWindow } from '../channel/registry';
+import { fastPath } from '../engine/fastPath';
+
+export interface TerminalGuard extends vscode.Disposable {
+  readonly server: GuardServer | undefined;
+}
+
+/** Terminals are matched to requests by the shell's pid. */
+async function terminalByPid(pid: number | undefined): Promise<vscode.Terminal | undefined> {
+  if (pid === undefined) return undefined;
+  for (const t of vscode.window.terminals) if ((await t.processId) === pid) return t;
+  return undefined;
+}
+
+export function registerTerminalGuard(context: vscode.ExtensionContext, guard: Guard, host: EngineHost, settings: SettingsWatcher, log: vscode.LogOutputChannel): TerminalGuard {
+  const disposables: vscode.Disposable[] = [];
+  let server: GuardServer | undefined;
+  let registration: { dispose(): void } | undefined;
+  const hookDir = join(context.extensionUri.fsPath, 'shell');
+  const env = context.environmentVariableCollection;
+  // The port and secret change with every window: never let VS Code restore stale ones.
+  env.persistent = false;
+  env.description = 'Interlock: checks commands before they run';
+
+  const applyEnvironment = (): void => {
+    env.clear();
+    if (!server || !settings.current.enabled || !settings.current.terminalGuard) return;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const fp = fastPath(host.rulesFor(folder));
+    env.replace('INTERLOCK_HOOK_DIR', hookDir);
+    env.replace('INTERLOCK_PORT', String(server.port));
+    env.replace('INTERLOCK_SECRET', server.secret);
+    env.replace('INTERLOCK_NODE', process.execPath);
+    env.replace('INTERLOCK_FAST_PATH', fp.enabled ? '1' : '0');
+    env.replace('INTERLOCK_PROGRAMS', ` ${fp.names.join(' ')} `);
+    env.replace('INTERLOCK_PROGRAM_GLOBS', fp.globs.join(' '));
+    env.replace('INTERLOCK_UNREACHABLE', settings.current.whenUnreachable);
+    env.replace('INTERLOCK_ASK_TIMEOUT', String(settings.current.confirmTimeoutSeconds + 10));
+    // bash: the prompt command loads the hook once; VS Code's own integration chains PROMPT_COMMAND.
+    env.prepend('PROMPT_COMMAND', `[ -n "$__interlock_loaded" ] || . "${hookDir}/interlock.bash";`);
+    if (process.env.BASH_ENV) env.replace('INTERLOCK_USER_BASH_ENV', process.env.BASH_ENV);
+    env.replace('BASH_ENV', join(hookDir, 'interlock-noninteractive.bash'));
+    env.replace('INTERLOCK_USER_ZDOTDIR', process.env.ZDOTDIR ?? '');
+    env.replace('ZDOTDIR', join(hookDir, 'zsh'));
+    env.prepend('XDG_DATA_DIRS', `${join(hookDir, 'fish-data')}:`);
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      const scoped = env.getScoped({ workspaceFolder: f });
+      const r = host.resolve(f);
+      scoped.replace('INTERLOCK_ENVIRONMENT', r.environment.label);
+      scoped.replace('INTERLOCK_PRODUCTION', r.environment.production ? '1' : '0');
+    }
+    if (!vscode.workspace.workspaceFolders) {
+      env.replace('INTERLOCK_ENVIRONMENT', 'unknown');
+      env.replace('INTERLOCK_PRODUCTION', '0');
+    }
+  };
+
+  const start = async (): Promise<void> => {
+    server = await startGuardServer({
+      log: (m) => log.warn(m),
+      handler: async (req) => {
+        const source = req.source ?? { kind: 'terminal' };
+        if (source.kind === 'terminal' && source.pid !== undefined) {
+          const t = await terminalByPid(source.pid);
+          if (t) (source as { name?: string }).name = t.name;
+        }
+        return guard.decide({ command: req.command, cwd: req.cwd, source });
+      },
+    });
+    registration = registerWindow({
+      pid: process.pid,
+      port: server.port,
+      secret: server.secret,
+      folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+      app: vscode.env.appName,
+    });
+    log.info(`guard listening on 127.0.0.1:${server.port}`);
+    applyEnvironment();
+  };
+  const ready = start().catch((e: unknown) => {
+    log.error(`the guard could not start: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`Interlock's terminal guard could not start (${(e as Error).message}). Terminals are not guarded.`);
+  });
+
+  disposables.push(
+    settings.onDidChange(applyEnvironment),
+    host.onDidChange(applyEnvironment),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      registration?.dispose();
+      if (server) registration = registerWindow({ pid: process.pid, port: server.port, secret: server.secret, folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), app: vscode.env.appName });
+    }),
+    vscode.window.onDidStartTerminalShellExecution((e) => {
+      void secondLine(e).catch((err: unknown) => log.warn(`second-line check failed: ${(err as Error).message}`));
+    }),
+  );
+
+  const secondLine = async (e: vscode.TerminalShellExecutionStartEvent): Promise<void> => {
+    const command = e.execution.commandLine.value.trim();
+    if (!command) return;
+    log.debug(`executed in "${e.terminal.name}": ${command}`);
+    if (!settings.current.enabled || guard.decidedRecently(command, 120_000)) return;
+    const cwd = e.execution.cwd?.fsPath ?? e.shellIntegration.cwd?.fsPath;
+    const d = await host.check(command, folderForPath(cwd), cwd);
+    if (d.decision === 'allow') return;
+    const rule = d.reasons[0];
+    guard.recordUnguarded({ command, terminal: e.terminal.name, decision: d, workspace: folderForPath(cwd)?.name });
+    if (settings.current.interruptUnguarded) e.terminal.sendText('\u0003', false);
+    void vscode.window.showWarningMessage(
+      `Interlock: a flagged command ran in terminal "${e.terminal.name}" without a decision (${rule?.rule ?? d.decision}): ${command.slice(0, 120)}${settings.current.interruptUnguarded ? ' — interrupted.' : ''} That terminal is not guarded (an unsupported shell, or it ignores the environment).`,
+    );
+  };
+
+  return {
+    get server() {
+      return server;
+    },
+    dispose() {
+      registration?.dispose();
+      for (const d of disposables) d.dispose();
+      void ready.then(() => server?.close());
+    },
+  };
+}
