@@ -97,7 +97,19 @@ const TARGET_OPTIONS: Record<string, Record<string, string>> = {
   oc: { '--context': 'kube context', '--cluster': 'kube cluster', '-n': 'namespace', '--namespace': 'namespace' },
   helm: { '--kube-context': 'kube context', '-n': 'namespace', '--namespace': 'namespace' },
   k9s: { '--context': 'kube context', '-n': 'namespace' },
-  aws: { '--profile': 'AWS profile' },
+  // Resource names count too: `--db-instance-identifier prod-db` names production by itself.
+  aws: {
+    '--profile': 'AWS profile', '--db-instance-identifier': 'database', '--db-cluster-identifier': 'database cluster',
+    '--cluster-identifier': 'cluster', '--stack-name': 'stack', '--bucket': 'bucket', '--table-name': 'table', '--cluster': 'cluster',
+    '--function-name': 'function', '--backup-vault-name': 'backup vault', '--repository-name': 'repository', '--environment-name': 'environment',
+  },
+  eksctl: { '--profile': 'AWS profile', '--cluster': 'cluster', '--name': 'cluster' },
+  cdk: { '--profile': 'AWS profile' },
+  sam: { '--profile': 'AWS profile', '--stack-name': 'stack' },
+  serverless: { '--stage': 'stage', '-s': 'stage', '--aws-profile': 'AWS profile' },
+  sls: { '--stage': 'stage', '-s': 'stage', '--aws-profile': 'AWS profile' },
+  velero: { '--kubecontext': 'kube context', '-n': 'namespace', '--namespace': 'namespace' },
+  argocd: { '--kube-context': 'kube context' },
   gcloud: { '--project': 'gcloud project', '--configuration': 'gcloud configuration' },
   gsutil: { '-p': 'gcloud project' },
   bq: { '--project_id': 'gcloud project' },
@@ -135,10 +147,10 @@ function optionValues(argv: SimpleCommand['argv'], names: Record<string, string>
     const v = argv[i].value;
     if (v === '--') break;
     const eq = v.indexOf('=');
-    const name = eq > 0 && v.startsWith('--') ? v.slice(0, eq) : v;
+    const name = eq > 0 ? v.slice(0, eq) : v;
     const kind = names[name];
     if (kind) {
-      const value = eq > 0 && v.startsWith('--') ? v.slice(eq + 1) : argv[i + 1]?.value;
+      const value = eq > 0 ? v.slice(eq + 1) : argv[i + 1]?.value;
       if (value !== undefined && !value.startsWith('-')) out.push({ kind, value, flag: name });
       continue;
     }
@@ -163,6 +175,8 @@ export function commandFacts(cmd: SimpleCommand, policy: FactPolicy, lineVars: M
     if (host && /^(postgres(ql)?|mysql|mariadb|mongodb(\+srv)?|redis|rediss|amqps?|clickhouse|jdbc:[a-z]+|sqlserver|cockroachdb):/i.test(w.value)) {
       facts.push(fact('database host', host, 'command line', policy, true));
     }
+    const bucket = /^(?:s3|gs|r2|az|abfss?|wasbs?):\/\/([^/]+)/i.exec(w.value);
+    if (bucket) facts.push(fact('bucket', bucket[1], 'command line', policy));
     if (/(^|\/)\.env\.[A-Za-z0-9_-]+$/.test(w.value) && !/\.(example|sample|template|dist|defaults?)$/i.test(w.value)) {
       facts.push(fact('env file', w.value.replace(/^.*\//, ''), 'command line', policy));
     }

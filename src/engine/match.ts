@@ -92,6 +92,12 @@ export function analyse(cmd: Effective, spec: ProgramSpec | undefined): Analysed
       options.push({ name: v, value: argv[++i].value });
       continue;
     }
+    // Single-dash long options (`-target=x`, terraform and Go tools) carry their value after `=`.
+    const eqShort = v.indexOf('=');
+    if (eqShort > 2 && values.has(v.slice(0, eqShort))) {
+      options.push({ name: v.slice(0, eqShort), value: v.slice(eqShort + 1) });
+      continue;
+    }
     // A short cluster: letters until one that takes a value, whose value is the rest or the next word.
     let letters = '';
     let consumedNext = false;
@@ -256,7 +262,11 @@ export function matches(a: Analysed, rule: Rule, ctx: MatchContext): boolean {
   if (when) {
     if (when.production !== undefined && when.production !== ctx.environment.production) return false;
     if (when.environments && !when.environments.includes(ctx.environment.label)) return false;
-    if (when.remote !== undefined && when.remote !== (a.cmd.remote !== undefined)) return false;
+    if (when.remote !== undefined) {
+      const kind = a.cmd.remote?.kind;
+      const ok = typeof when.remote === 'boolean' ? when.remote === (kind !== undefined) : kind !== undefined && [when.remote].flat().includes(kind);
+      if (!ok) return false;
+    }
   }
   if (rule.dynamicProgram !== undefined && rule.dynamicProgram !== (a.cmd.argv[0]?.dynamic === true)) return false;
   const end = subcommandEnd(a, rule);
@@ -274,6 +284,12 @@ export function matches(a: Analysed, rule: Rule, ctx: MatchContext): boolean {
   if (rule.paths) {
     const classes = pathClasses(a, end, ctx);
     if (!setHolds(rule.paths, (c) => classes.includes(c as PathClass))) return false;
+  }
+  if (rule.target) {
+    const rest = a.positionals.slice(end);
+    if (rest.length < 2) return false;
+    const dest = rest[rest.length - 1];
+    if (!setHolds(rule.target, (p) => targetMatches(dest, p, ctx))) return false;
   }
   if (rule.redirects) {
     const targets = redirectTargets(a);

@@ -9,6 +9,8 @@ import type { DecisionKind, Risk } from './types';
 import type { PathClass } from './paths';
 import packSchema from '../../schemas/pack.schema.json';
 
+export type RemoteKind = 'ssh' | 'container' | 'pod';
+
 export interface MatchSet {
   any?: string[];
   all?: string[];
@@ -35,7 +37,8 @@ export interface Rule {
   sql?: { statements: string[] };
   content?: { languages?: string[]; pattern: string };
   http?: { methods?: string[]; hosts?: MatchSet; mutations?: string[]; authorization?: boolean; uploadsFile?: boolean };
-  when?: { production?: boolean; environments?: string[]; remote?: boolean };
+  when?: { production?: boolean; environments?: string[]; remote?: boolean | RemoteKind | RemoteKind[] };
+  target?: MatchSet;
   decision: DecisionKind;
   production?: DecisionKind;
   risk: Risk;
@@ -46,7 +49,7 @@ export interface Rule {
 
 export interface ProgramSpec {
   optionsWithValue?: string[];
-  content?: { language: 'sql' | 'mongo' | 'redis' | 'cql'; flags?: string[]; files?: string[]; stdin?: boolean; positional?: boolean };
+  content?: { language: 'sql' | 'mongo' | 'redis' | 'cql' | 'text'; flags?: string[]; files?: string[]; stdin?: boolean; positional?: boolean };
 }
 
 export interface Pack {
