@@ -8,6 +8,8 @@ import type { BashGrammar } from './grammar';
 import { basename, unwrapCommand } from './unwrap';
 import type { Effective, FileReader } from './unwrap';
 import { analyse, matches } from './match';
+import type { Analysed } from './match';
+import type { HttpRequest } from './http';
 import type { MatchContext } from './match';
 import type { Pack, ProgramSpec, Rule } from './packs';
 import { glob } from './match';
@@ -203,9 +205,18 @@ function matchCommand(eff: Effective, index: RuleIndex, ctx: MatchContext): Reas
     const where = eff.via.length > 0 ? ` (via ${eff.via.join(' → ')})` : '';
     const remote = eff.remote ? ` on ${eff.remote.kind === 'ssh' ? 'host' : eff.remote.kind} ${eff.remote.target}` : '';
     const env = ctx.environment.production ? productionNote(ctx.environment) : '';
-    out.push({ rule: rule.id, message: `${rule.reason}${remote}${where}${env}`, decision, risk: rule.risk, span: eff.span });
+    out.push({ rule: rule.id, message: `${rule.reason}${rule.http ? requestNote(a) : ''}${remote}${where}${env}`, decision, risk: rule.risk, span: eff.span });
   }
   return out;
+}
+
+/** Name the request a rule about HTTP matched: method, host and any mutations, e.g. `(POST backboard.railway.app: volumeDelete)`. */
+function requestNote(a: Analysed): string {
+  const req = a.cache.get('http') as HttpRequest | undefined;
+  if (!req) return '';
+  const host = req.hosts[0]?.replace(/:(80|443)$/, '');
+  const ops = req.mutations.length > 0 ? `: ${req.mutations.slice(0, 3).join(', ')}` : '';
+  return ` (${req.method}${host ? ` ${host}` : ''}${ops})`;
 }
 
 /** The strictest decision wins; risk is the highest named. */

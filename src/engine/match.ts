@@ -336,6 +336,14 @@ export function matches(a: Analysed, rule: Rule, ctx: MatchContext): boolean {
     if (h.authorization !== undefined && h.authorization !== req.authorization) return false;
     if (h.uploadsFile !== undefined && h.uploadsFile !== req.uploadsFile) return false;
     if (h.mutations && !req.mutations.some((m) => h.mutations!.some((p) => glob(m, p, true)))) return false;
+    if (h.urls && !setHolds(h.urls, (p) => req.urls.some((u) => glob(u, p, true)))) return false;
+    if (h.readOnly !== undefined && h.readOnly !== readOnlyRequest(req)) return false;
   }
   return true;
+}
+
+/** GET, HEAD and OPTIONS read; so does a GraphQL POST whose body holds queries and no mutation. */
+export function readOnlyRequest(req: HttpRequest): boolean {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return true;
+  return req.method === 'POST' && req.mutations.length === 0 && /\bquery\b|^\s*\{/.test(req.body) && !/\bmutation\b/.test(req.body) && /"query"|\bquery\s*[{(]/.test(req.body);
 }

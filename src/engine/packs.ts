@@ -36,7 +36,7 @@ export interface Rule {
   code?: { languages?: string[]; pattern: string };
   sql?: { statements: string[] };
   content?: { languages?: string[]; pattern: string };
-  http?: { methods?: string[]; hosts?: MatchSet; mutations?: string[]; authorization?: boolean; uploadsFile?: boolean };
+  http?: { methods?: string[]; hosts?: MatchSet; urls?: MatchSet; mutations?: string[]; authorization?: boolean; uploadsFile?: boolean; readOnly?: boolean };
   when?: { production?: boolean; environments?: string[]; remote?: boolean | RemoteKind | RemoteKind[] };
   target?: MatchSet;
   decision: DecisionKind;

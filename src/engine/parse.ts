@@ -370,6 +370,10 @@ class Walker {
       } else if (child.type === 'command_name') {
         const inner = child.namedChildren[0] ?? child;
         argv.push(...this.words(inner));
+      } else if (child.type === 'subshell') {
+        // `word (…)` is a bash syntax error (only `name () …` defines a function): not a command.
+        this.issues.push({ message: 'a parenthesis follows a command word (a syntax error in bash)', span: this.span(child) });
+        this.visit(child, {});
       } else if (child.type.endsWith('_redirect')) {
         const r = this.redirect(child, continuations, extraArgs);
         if (r) {
