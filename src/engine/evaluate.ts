@@ -150,8 +150,15 @@ function evaluateParsed(line: string, opts: EvaluateOptions): Decision {
   const lineFacts: EnvironmentInfo['facts'] = [];
   const policy = opts.policy ?? { productionPatterns: DEFAULT_PRODUCTION_PATTERNS, productionHosts: [] };
   const unwrapCtx = { grammar: opts.grammar, reader: opts.reader, cwd: opts.cwd, home: opts.home, scope, issues };
+  let cwd = opts.cwd;
   for (const command of parsed.commands) {
+    // `cd / && rm -rf *`: later relative paths resolve against where the line has moved to.
+    if (command.depth === 0 && cwd !== ctx.paths.cwd) {
+      ctx.paths = { ...ctx.paths, cwd };
+      unwrapCtx.cwd = cwd;
+    }
     for (const eff of unwrapCommand(command, unwrapCtx)) {
+      cwd = followCd(eff, cwd, opts.home);
       noteTerraformWorkspace(eff, scope.vars);
       const facts = commandFacts(eff, policy, scope.vars);
       for (const f of facts) if (!lineFacts.some((x) => x.kind === f.kind && x.value === f.value)) lineFacts.push(f);
@@ -169,6 +176,17 @@ function evaluateParsed(line: string, opts: EvaluateOptions): Decision {
   }
   const environment = lineFacts.length > 0 ? { ...opts.environment, production: true, facts: [...opts.environment.facts, ...lineFacts] } : opts.environment;
   return fold(reasons, environment);
+}
+
+/** The directory a static `cd DIR` moves to; unknown targets (`cd $X`, `cd -`) count as unknown. */
+function followCd(eff: Effective, cwd: string, home: string): string {
+  const words = eff.argv.map((w) => w.value);
+  if (words[0] !== 'cd' && words[0] !== 'pushd') return cwd;
+  const target = words.slice(1).find((w) => !w.startsWith('-') || w === '-');
+  if (target === undefined || target === '~') return home;
+  if (target === '-' || eff.argv.slice(1).some((w) => w.dynamic)) return '/$unknown-cd';
+  const expanded = target.replace(/^~(?=\/|$)/, home);
+  return expanded.startsWith('/') ? expanded : `${cwd.replace(/\/+$/, '')}/${expanded}`;
 }
 
 /** `terraform workspace select prod && terraform destroy`: later commands target that workspace. */

@@ -4,14 +4,14 @@
  * the loaded rules, so the shell's answer and the engine's agree; a test checks that on the corpus.
  */
 import type { RuleIndex } from './evaluate';
+import { UNWRAPPED_PROGRAMS } from './unwrap';
 
-/** Programs the engine looks inside (wrappers, shells, interpreters, remote runners). */
+/**
+ * Programs the engine looks inside (from unwrap.ts, so the lists cannot drift), plus shell
+ * builtins that change what later words mean (aliases, traps, variables).
+ */
 export const UNWRAPPING_PROGRAMS: readonly string[] = [
-  'sudo', 'doas', 'run0', 'command', 'builtin', 'exec', 'nohup', 'setsid', 'time', 'nice', 'ionice', 'timeout', 'stdbuf', 'chrt',
-  'taskset', 'unbuffer', 'caffeinate', 'flock', 'xvfb-run', 'strace', 'ltrace', 'firejail', 'proxychains', 'proxychains4', 'torsocks',
-  'dotenv', 'env', 'watch', 'xargs', 'parallel', 'find', 'eval', 'source', '.', 'su', 'ssh', 'docker', 'podman', 'nerdctl', 'kubectl',
-  'oc', 'git', 'bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'fish', 'busybox', 'rbash', 'tcsh', 'csh', 'node', 'nodejs', 'deno',
-  'bun', 'rscript', 'alias', 'unalias', 'trap', 'set', 'unset', 'export', 'declare', 'typeset', 'readonly', 'local', 'functions',
+  ...UNWRAPPED_PROGRAMS, 'alias', 'unalias', 'trap', 'set', 'unset', 'export', 'declare', 'typeset', 'readonly', 'local', 'functions', 'bind', 'cd', 'pushd',
 ];
 const UNWRAPPING_GLOBS = ['python*', 'pypy*', 'perl*', 'ruby*', 'php*', 'lua*'];
 

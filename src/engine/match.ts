@@ -10,6 +10,7 @@ import type { MatchSet, ProgramSpec, Rule } from './packs';
 import { classifyPath } from './paths';
 import type { PathClass, PathContext } from './paths';
 import { sqlKinds } from './sql';
+import { findSecrets } from './secrets';
 import { httpRequest, hostMatches } from './http';
 import type { HttpRequest } from './http';
 import type { EnvironmentInfo, SimpleCommand, Word } from './types';
@@ -117,7 +118,7 @@ export function analyse(cmd: Effective, spec: ProgramSpec | undefined): Analysed
   return { cmd, program: basename(argv[0]?.value ?? '').toLowerCase(), options, positionals, words: argv.slice(1), cache: new Map() };
 }
 
-const globCache = new Map<string, Minimatch>();
+const globCache = new Map<string, RegExp | false>();
 
 /**
  * Glob match (minimatch) with a fast path for literal patterns. A pattern without `/` treats the
@@ -125,14 +126,16 @@ const globCache = new Map<string, Minimatch>();
  */
 export function glob(value: string, pattern: string, nocase = false): boolean {
   if (pattern === '*') return value.length > 0;
-  if (!/[*?[\]{}!]/.test(pattern)) return nocase ? value.toLowerCase() === pattern.toLowerCase() : value === pattern;
+  if (!/[*?[\]{}!()]/.test(pattern)) return nocase ? value.toLowerCase() === pattern.toLowerCase() : value === pattern;
   const key = `${nocase ? 'i' : 's'}${pattern}`;
-  let m = globCache.get(key);
-  if (!m) {
-    m = new Minimatch(pattern, { dot: true, nocase, nocomment: true, nonegate: true });
-    globCache.set(key, m);
+  let re = globCache.get(key);
+  if (re === undefined) {
+    // Compiled once to a RegExp: matching is on the hot path of every decision.
+    re = new Minimatch(pattern, { dot: true, nocase, nocomment: true, nonegate: true }).makeRe();
+    globCache.set(key, re);
   }
-  return m.match(pattern.includes('/') ? value : value.replace(/\//g, '\u2215'));
+  if (re === false) return false;
+  return re.test(pattern.includes('/') ? value : value.replace(/\//g, '\u2215'));
 }
 
 function hasFlag(options: Option[], spec: string): boolean {
@@ -218,15 +221,21 @@ export function programContent(a: Analysed, spec: ProgramSpec | undefined, ctx: 
   if (!c) return undefined;
   return memo(a, `content:${from}`, () => {
     const parts: string[] = [];
+    // Content Interlock could not read (a file outside the workspace, a command's output) is noted,
+    // so a rule can ask about it instead of treating it as empty.
+    const read = (text: string | undefined): void => {
+      if (text === undefined) a.cache.set(`content-unreadable:${from}`, true);
+      parts.push(text ?? '');
+    };
     for (const o of a.options) {
       if (o.value !== undefined && c.flags?.includes(o.name)) parts.push(o.value);
-      if (o.value !== undefined && c.files?.includes(o.name)) parts.push(readRelative(o.value, ctx) ?? '');
+      if (o.value !== undefined && c.files?.includes(o.name)) read(readRelative(o.value, ctx));
     }
     if (c.stdin) {
       const s = a.cmd.stdin;
       if (s?.kind === 'text') parts.push(s.text);
-      else if (s?.kind === 'command') parts.push(literalOutput(s.command) ?? readPipedFile(s.command, ctx) ?? '');
-      else if (s?.kind === 'file') parts.push(readRelative(s.path.value, ctx) ?? '');
+      else if (s?.kind === 'command') read(literalOutput(s.command) ?? readPipedFile(s.command, ctx));
+      else if (s?.kind === 'file') read(readRelative(s.path.value, ctx));
     }
     if (c.positional) parts.push(a.positionals.slice(from).map((w) => w.value).join(' '));
     return parts.length > 0 ? parts.join('\n;\n') : undefined;
@@ -269,6 +278,25 @@ export function matches(a: Analysed, rule: Rule, ctx: MatchContext): boolean {
     }
   }
   if (rule.dynamicProgram !== undefined && rule.dynamicProgram !== (a.cmd.argv[0]?.dynamic === true)) return false;
+  if (rule.wraps !== undefined && rule.wraps !== (a.cmd.wrapper === true)) return false;
+  if (rule.stdoutTo) {
+    const out = a.cmd.stdout;
+    const to = out?.kind === 'pipe' ? basename(out.to.argv[0]?.value ?? '').toLowerCase() : out?.kind ?? 'terminal';
+    if (!setHolds(rule.stdoutTo, (p) => glob(to, p))) return false;
+  }
+  if (rule.stdinFile) {
+    const s = a.cmd.stdin;
+    if (s?.kind !== 'file' || !setHolds(rule.stdinFile, (p) => targetMatches(s.path, p, ctx))) return false;
+  }
+  if (rule.secrets) {
+    const found = memo(a, 'secrets', () => findSecrets([
+      ...a.cmd.argv.map((w) => w.value),
+      ...a.cmd.assignments.map((x) => `${x.name}=${x.value.value}`),
+      a.cmd.stdin?.kind === 'text' ? a.cmd.stdin.text : '',
+    ].join('\n')));
+    const kinds = rule.secrets.kinds;
+    if (!found.some((f) => !kinds || kinds.includes(f.kind))) return false;
+  }
   const end = subcommandEnd(a, rule);
   if (end === undefined) return false;
   if (rule.flags && !setHolds(rule.flags, (f) => hasFlag(a.options, f))) return false;
@@ -318,9 +346,10 @@ export function matches(a: Analysed, rule: Rule, ctx: MatchContext): boolean {
     const text = programContent(a, spec, ctx, end);
     if (text === undefined) return false;
     if (rule.sql) {
-      if (spec?.content?.language !== 'sql') return false;
+      if (spec?.content?.language !== 'sql' && spec?.content?.language !== 'cql') return false;
       const kinds = memo(a, 'sql', () => sqlKinds(text));
-      if (!rule.sql.statements.some((k) => kinds.has(k as never))) return false;
+      const unreadable = a.cache.get(`content-unreadable:${end}`) === true;
+      if (!rule.sql.statements.some((k) => kinds.has(k as never) || (k === 'unknown' && unreadable))) return false;
     }
     if (rule.content) {
       if (rule.content.languages && !rule.content.languages.includes(spec?.content?.language ?? '')) return false;

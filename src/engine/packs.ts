@@ -33,6 +33,10 @@ export interface Rule {
   stdinFrom?: MatchSet;
   stdinOpaque?: boolean;
   dynamicProgram?: boolean;
+  wraps?: boolean;
+  stdoutTo?: MatchSet;
+  stdinFile?: MatchSet;
+  secrets?: { kinds?: string[] };
   code?: { languages?: string[]; pattern: string };
   sql?: { statements: string[] };
   content?: { languages?: string[]; pattern: string };

@@ -248,7 +248,11 @@ class Walker {
     for (const child of node.namedChildren) {
       if (!child) continue;
       const stdin: StdinSource | undefined = first ? inh.stdin : previous ? { kind: 'command', command: previous } : undefined;
-      previous = this.visit(child, { redirects: inh.redirects, stdin });
+      const before = this.commands.length;
+      const last = this.visit(child, { redirects: inh.redirects, stdin });
+      const consumer = this.commands[before];
+      if (previous && consumer && !previous.stdout) previous.stdout = { kind: 'pipe', to: consumer };
+      previous = last;
       first = false;
     }
     return previous;
@@ -400,7 +404,8 @@ class Walker {
       this.issues.push(...nested.issues);
       return nested.commands.at(-1);
     }
-    const cmd = this.emit({ argv, assignments, redirects, stdin, span: this.span(node) });
+    const toFile = redirects.some((r) => (r.op === '>' || r.op === '>>' || r.op === '>|' || r.op === '&>' || r.op === '&>>') && (r.fd === undefined || r.fd === 1) && r.target);
+    const cmd = this.emit({ argv, assignments, redirects, stdin, span: this.span(node), ...(toFile ? { stdout: { kind: 'file' as const } } : {}) });
     let previous: SimpleCommand | undefined = cmd;
     for (const cont of continuations) {
       previous = this.visit(cont, { stdin: previous ? { kind: 'command', command: previous } : undefined }) ?? previous;
@@ -482,7 +487,7 @@ class Walker {
 
   private expansion(node: TsNode): WordResult {
     const text = node.text;
-    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(?:(:?[-=+?])(.*))?\}?$/s.exec(text);
+    const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(?:(:?[-=+?])(.*?))?\}?$/s.exec(text);
     const known = m ? this.ctx.scope.vars.get(m[1]) : undefined;
     if (m && known && (!m[2] || m[2].includes('-') || m[2].includes('='))) return { ...known, split: true };
     if (m && m[2] && (m[2].endsWith('-') || m[2].endsWith('='))) {
@@ -497,6 +502,8 @@ class Walker {
   private substitution(node: TsNode): WordResult {
     const before = this.commands.length;
     for (const child of node.namedChildren) if (child) this.visit(child, {});
+    // What runs inside `$(…)` writes into the word, not to the terminal.
+    for (const c of this.commands.slice(before)) c.stdout ??= { kind: 'capture' };
     // `$(echo rm)` and `$(printf rm)`: the output is knowable, so the command name is too.
     const produced = this.commands.slice(before);
     if (produced.length === 1) {

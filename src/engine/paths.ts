@@ -30,6 +30,7 @@ export const DISPOSABLE_NAMES = new Set([
   'tmp', 'temp', '.tmp', '.temp', '.gradle', '.venv', 'venv', '.eggs', '.angular', 'storybook-static', '.docusaurus',
   'bower_components', '.sass-cache', '.webpack', '.expo', 'DerivedData', '.build', '.dart_tool', '.pnpm-store',
   '.yarn-cache', 'obj', '.terraform.d', 'logs', 'log', '.nyc_output', 'htmlcov', 'lib-cov', 'jspm_packages',
+  '.npm', '_cacache', 'Caches',
 ]);
 const DISPOSABLE_FILE = /\.(log|pyc|pyo|o|obj|class|tmp|swp|swo|bak|orig|rej)$|^\.DS_Store$|\.egg-info$|\.tsbuildinfo$/;
 
@@ -48,48 +49,107 @@ function under(path: string, dir: string): boolean {
   return path === dir || path.startsWith(dir.endsWith('/') ? dir : dir + '/');
 }
 
-const HOME_VAR = /^(\$HOME|\$\{HOME\}|~)(?=\/|$)/;
-const TMP_VAR = /^(\$TMPDIR|\$\{TMPDIR\}|\$\{TMPDIR:-[^}]*\}|\$TMP|\$\{TMP\}|\$TEMP|\$RUNNER_TEMP|\$\{RUNNER_TEMP\})(?=\/|$)/;
+const HOME_VAR = /^(\$HOME|\$\{HOME\})(?=\/|$)/;
+const TMP_VAR = /^(\$TMPDIR|\$\{TMPDIR\}|\$\{TMPDIR:-[^}]*\}|\$TMP|\$\{TMP\}|\$TEMP|\$\{TEMP\}|\$RUNNER_TEMP|\$\{RUNNER_TEMP\})(?=\/|$)/;
 const PWD_VAR = /^(\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`)(?=\/|$)/;
+/** A directory `mktemp` just created (directly or through a variable set from it), unless -p/--tmpdir puts it elsewhere. */
+const MKTEMP = /^(\$\(mktemp\b[^)]*\)|`mktemp\b[^`]*`)(?=\/|$)/;
+/** Character devices that hold nothing: writing to them, or naming them, destroys no data. */
+const NULL_DEVICES = /^\/dev\/(null|zero|full|random|urandom|stdin|stdout|stderr|tty|fd\/\d+)$/;
+/** A segment that globs a whole directory: `*`, `.*`, `**`, `*.*`. */
+const WHOLE_SEGMENT = /^\.?\*$|^\*\.?\*?$/;
 
-/** Classify one path word. `dynamic` words that no known prefix explains are `dynamic`. */
+/**
+ * Windows paths, as PowerShell and cmd lines carry them. Unquoted backslashes are gone by the time
+ * bash has read the word (`C:\\Windows` reads as `C:Windows`), so the separator after the drive is optional.
+ */
+const WIN_DRIVE = /^[A-Za-z]:(?=[\\/]|$|[A-Za-z$*])/;
+const WIN_SYSTEM = /^(windows|program files|program files \(x86\)|programdata|system volume information|boot|recovery|\$recycle\.bin)$/i;
+const WIN_VARS: [RegExp, PathClass][] = [
+  [/^(%(temp|tmp)%|\$env:(temp|tmp))(?=[\\/]|$)/i, 'temp'],
+  [/^(%(userprofile|homepath)%|\$env:(userprofile|homepath))[\\/]?$/i, 'home'],
+  [/^(%(userprofile|homepath|appdata|localappdata)%|\$env:(userprofile|homepath|appdata|localappdata))(?=[\\/]|$)/i, 'home-data'],
+  [/^(%(systemroot|windir|programfiles|programdata|systemdrive)%|\$env:(systemroot|windir|programfiles|programdata|systemdrive))(?=[\\/]|$)/i, 'system'],
+];
+
+function classifyWindows(value: string): PathClass | undefined {
+  for (const [re, cls] of WIN_VARS) if (re.test(value)) return cls;
+  if (!WIN_DRIVE.test(value)) return undefined;
+  const segs = value.slice(2).split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
+  if (segs.length === 0 || (segs.length === 1 && WHOLE_SEGMENT.test(segs[0]))) return 'root';
+  if (WIN_SYSTEM.test(segs[0])) return 'system';
+  if (!/[\\/]/.test(value)) {
+    // Separators lost to bash quoting: `C:\Users\bob` arrives as `C:Usersbob`. Judge by the prefix.
+    if (/^(windows|program ?files|programdata)/i.test(segs[0])) return 'system';
+    if (/^users./i.test(segs[0])) return 'home-data';
+  }
+  if (/^users$/i.test(segs[0])) {
+    if (segs.length === 1) return 'system';
+    return segs.length === 2 ? 'home' : 'home-data';
+  }
+  return 'outside';
+}
+
+/** Literal segments after a glob's base that say what the glob reaches: `.git`, build outputs, logs. */
+function globTailClass(tail: string[]): PathClass | undefined {
+  if (tail.includes('.git')) return 'git';
+  if (tail.some((seg) => DISPOSABLE_NAMES.has(seg)) || DISPOSABLE_FILE.test(tail.at(-1) ?? '')) return 'disposable';
+  return undefined;
+}
+
+/**
+ * Classify one path word. Variables count only in `dynamic` words: `'$TMPDIR/x'` in single quotes
+ * is a directory named `$TMPDIR`. Dynamic words that no known prefix explains are `dynamic`.
+ * A `/{found}` suffix (what `find` reaches) stands for everything below its directory.
+ */
 export function classifyPath(raw: string, dynamic: boolean, ctx: PathContext): PathClass {
   const cwd = normalizePath(ctx.cwd);
   const home = normalizePath(ctx.home);
-  let value = raw.replace(/\/\{found\}$/, '');
-  const found = value !== raw;
-  if (TMP_VAR.test(value)) return 'temp';
-  if (HOME_VAR.test(value)) value = home + value.replace(HOME_VAR, '');
+  const found = raw.endsWith('/{found}');
+  let value = found ? raw.slice(0, -'/{found}'.length) || '/' : raw;
+  const windows = classifyWindows(value);
+  if (windows) return windows;
+  if (value === '~' || value.startsWith('~/')) value = home + value.slice(1);
   else if (/^~[A-Za-z0-9_.-]+/.test(value)) value = '/home/' + value.slice(1);
-  else if (PWD_VAR.test(value)) value = cwd + value.replace(PWD_VAR, '');
-  if (/[$`]|\{stdin\}/.test(value)) {
+  else if (dynamic && MKTEMP.test(value) && !/\s(-p|--tmpdir)\b/.test(value.match(MKTEMP)![0])) value = '/tmp/mktemp' + value.replace(MKTEMP, '');
+  else if (dynamic && TMP_VAR.test(value)) value = '/tmp' + value.replace(TMP_VAR, '');
+  else if (dynamic && HOME_VAR.test(value)) value = home + value.replace(HOME_VAR, '');
+  else if (dynamic && PWD_VAR.test(value)) value = cwd + value.replace(PWD_VAR, '');
+  if (/[$`]|\{stdin\}/.test(value) && (dynamic || value.includes('{stdin}'))) {
     // An unknown variable decides the path; only a known static prefix still tells us something.
     const prefix = value.slice(0, value.search(/[$`]|\{stdin\}/));
     if (!prefix.startsWith('/') || prefix === '/' || !prefix.includes('/', 1)) return 'dynamic';
     value = prefix.replace(/\/[^/]*$/, '') || '/';
   }
+  // After `cd "$X"` the line's working directory is unknown, and so is every relative path.
+  if (!value.startsWith('/') && cwd.includes('$')) return 'dynamic';
   const globbed = /[*?[]/.test(value);
   const abs = normalizePath(value.startsWith('/') ? value : `${cwd}/${value}`);
+  if (NULL_DEVICES.test(abs)) return 'temp';
   // `rm -rf /*`, `rm -rf .*` and friends reach everything in the directory they glob.
   const globBase = globbed ? normalizePath(abs.slice(0, abs.search(/[*?[]/)).replace(/\/[^/]*$/, '') || '/') : abs;
-  const wholeDir = globbed && /^\.?\*$|^\*\.?\*?$/.test(abs.slice(globBase.length + 1).split('/')[0] ?? '');
+  const tail = globbed ? abs.slice(globBase.length).split('/').filter((s) => s !== '') : [];
+  const whole = found || (globbed && tail.every((seg) => WHOLE_SEGMENT.test(seg)));
   const target = globbed ? globBase : abs;
 
-  if (target === '/') return globbed && !wholeDir ? 'system' : found ? 'system' : 'root';
+  if (target === '/') return globbed && !whole ? 'system' : 'root';
   if (DEVICE.test(target)) return 'device';
   if (TEMP_DIRS.some((d) => under(target, d))) return 'temp';
   if (under(target, cwd)) {
-    if (target === cwd) return found ? 'workspace-files' : globbed && !wholeDir ? 'workspace-files' : 'workspace';
-    const rel = target.slice(cwd.length + 1).split('/');
+    const rel = target === cwd ? [] : target.slice(cwd.length + 1).split('/');
     if (rel.includes('.git')) return 'git';
     if (rel.some((seg) => DISPOSABLE_NAMES.has(seg)) || (!globbed && DISPOSABLE_FILE.test(rel.at(-1) ?? ''))) return 'disposable';
-    if (globbed && DISPOSABLE_FILE.test(abs.split('/').at(-1) ?? '')) return 'disposable';
+    const fromTail = globbed && !whole ? globTailClass(tail) : undefined;
+    if (fromTail) return fromTail;
+    if (target === cwd) return whole ? 'workspace' : globbed ? 'workspace-files' : 'workspace';
     return 'source';
   }
-  if (under(cwd, target)) return target === home ? 'home' : target === '/' ? 'root' : SYSTEM_DIRS.includes(target) ? 'system' : 'parent';
+  // Files a pattern picks in a home (`find ~ -name '*.log'`): not the home itself.
+  if (globbed && !whole && under(target, home)) return globTailClass(tail) ?? 'home-data';
+  if (under(cwd, target)) return target === home ? 'home' : SYSTEM_DIRS.includes(target) ? 'system' : 'parent';
   if (target === home) return 'home';
   if (under(target, home)) {
-    const rel = target.slice(home.length + 1).split('/');
+    const rel = [...target.slice(home.length + 1).split('/'), ...tail];
     if (rel.some((seg) => DISPOSABLE_NAMES.has(seg)) && !rel.some((seg) => seg.startsWith('.') && !DISPOSABLE_NAMES.has(seg))) return 'disposable';
     return 'home-data';
   }

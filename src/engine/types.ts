@@ -45,6 +45,10 @@ export interface SimpleCommand {
   via: string[];
   /** Nesting depth of shell-in-shell evaluation. */
   depth: number;
+  /** Where its standard output goes, when not to the terminal: a pipe, `$(…)`, a file. */
+  stdout?: { kind: 'pipe'; to: SimpleCommand } | { kind: 'capture' } | { kind: 'file' };
+  /** The words before a wrapped command (`sudo -u x` of `sudo -u x rm …`), not a command of its own. */
+  wrapper?: true;
   /** Set when the command runs somewhere else: a remote host or a container. */
   remote?: { kind: 'ssh' | 'container' | 'pod'; target: string };
 }
