@@ -98,6 +98,11 @@ const PREFIX_WRAPPERS: Record<string, { withValue: string[]; positionals?: numbe
   bunx: { withValue: ['-p', '--package'] },
 };
 
+/** Marks the words before `at` as a wrapper's own, when a wrapped command follows them. */
+function wraps(argv: Word[], at: number): { wrapper?: true } {
+  return at < argv.length ? { wrapper: true } : {};
+}
+
 function isOption(w: Word): boolean {
   return w.value.startsWith('-') && w.value !== '-' ;
 }
@@ -160,7 +165,7 @@ function peelOnce(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Sim
   if (/^[^/=]*=/.test(argv[0].value) && argv.length > 1) {
     // `1A=2 git …` is not a valid assignment, so bash would run a program named `1A=2`; read
     // the rest as the command anyway, as a typo'd assignment usually means it.
-    out.push({ ...cmd, argv: argv.slice(0, 1), wrapper: true });
+    out.push({ ...cmd, argv: argv.slice(0, 1), ...wraps(argv, 1) });
     return withArgv(cmd, argv.slice(1), 'assignment');
   }
   const wrapper = PREFIX_WRAPPERS[name];
@@ -188,7 +193,7 @@ function peelOnce(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Sim
       out.push(cmd);
       return undefined;
     }
-    out.push({ ...cmd, argv: argv.slice(0, at), wrapper: true });
+    out.push({ ...cmd, argv: argv.slice(0, at), ...wraps(argv, at) });
     return withArgv(cmd, argv.slice(at), name);
   }
   const runner = RUNNERS[name];
@@ -438,7 +443,7 @@ function unwrapRunner(cmd: SimpleCommand, runner: Runner, ctx: UnwrapContext, ou
   const dashes = argv.findIndex((w, k) => k >= i && w.value === '--');
   const at = runner.afterDashes ? (dashes < 0 ? argv.length : dashes) : skipOptions(argv, i, runner.withValue, runner.positionals ?? 0);
   const start = argv[at]?.value === '--' ? at + 1 : at;
-  out.push({ ...cmd, argv: argv.slice(0, start), wrapper: true });
+  out.push({ ...cmd, argv: argv.slice(0, start), ...wraps(argv, start) });
   if (start >= argv.length) return undefined;
   return withArgv(cmd, argv.slice(start), runner.sub.length > 0 ? `${name} ${argv[i - 1].value}` : name);
 }
@@ -455,7 +460,7 @@ function unwrapEnv(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Si
       // `env -S 'cmd args'` splits one string into the command and its arguments.
       const separate = v === '-S' || v === '--split-string';
       const text = separate ? argv[i + 1]?.value ?? '' : v.startsWith('-S') ? v.slice(2) : v.slice('--split-string='.length);
-      out.push({ ...cmd, argv: argv.slice(0, i + 1), wrapper: true });
+      out.push({ ...cmd, argv: argv.slice(0, i + 1), ...wraps(argv, i + 1) });
       nested(cmd, [text, ...argv.slice(i + (separate ? 2 : 1)).map((w) => shellQuote(w.value))].join(' '), argv[i].span, 'env -S', ctx, out);
       return undefined;
     }
@@ -467,7 +472,7 @@ function unwrapEnv(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Si
     }
     break;
   }
-  out.push({ ...cmd, argv: argv.slice(0, i), assignments, wrapper: true });
+  out.push({ ...cmd, argv: argv.slice(0, i), assignments, ...wraps(argv, i) });
   if (i >= argv.length) return undefined;
   return { ...withArgv(cmd, argv.slice(i), 'env'), assignments };
 }
@@ -475,7 +480,7 @@ function unwrapEnv(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Si
 function unwrapWatch(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): SimpleCommand | undefined {
   const argv = cmd.argv;
   const at = skipOptions(argv, 1, ['-n', '--interval', '-d', '-q', '--equexit', '--chgexit', '-s', '--shotsdir']);
-  out.push({ ...cmd, argv: argv.slice(0, at), wrapper: true });
+  out.push({ ...cmd, argv: argv.slice(0, at), ...wraps(argv, at) });
   if (at >= argv.length) return undefined;
   if (argv.slice(1, at).some((w) => w.value === '-x' || w.value === '--exec')) return withArgv(cmd, argv.slice(at), 'watch');
   // Without -x, watch joins its words and hands them to `sh -c`.
@@ -549,7 +554,7 @@ function unwrapXargs(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): 
     if (/^(-a.*|--arg-file.*)$/.test(v)) fromFile = true;
     if (XARGS_WITH_VALUE.includes(v)) i++;
   }
-  out.push({ ...cmd, argv: argv.slice(0, i), wrapper: true });
+  out.push({ ...cmd, argv: argv.slice(0, i), ...wraps(argv, i) });
   const inner = i < argv.length ? argv.slice(i) : [{ value: 'echo', span: cmd.span, dynamic: false }];
   const base: SimpleCommand = { ...withArgv(cmd, inner, 'xargs'), stdin: undefined };
   // With a replace string, each input line is one item (xargs -I implies -L 1).
@@ -592,7 +597,7 @@ function unwrapParallel(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]
     if (v === '-a' || v.startsWith('--arg-file') || v.startsWith('-a')) fromFile = true;
     if (PARALLEL_WITH_VALUE.includes(v)) i++;
   }
-  out.push({ ...cmd, argv: argv.slice(0, i), wrapper: true });
+  out.push({ ...cmd, argv: argv.slice(0, i), ...wraps(argv, i) });
   const sep = argv.findIndex((w, j) => j >= i && PARALLEL_SEPARATOR.test(w.value));
   const template = argv.slice(i, sep >= 0 ? sep : undefined);
   // Input sources: each `:::` group lists values; `::::` names files, unknown here.
@@ -756,7 +761,7 @@ function unwrapSu(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Sim
   }
   if (name === 'runuser' && argv.some((w) => w.value === '-u' || w.value === '--user')) {
     const at = skipOptions(argv, 1, ['-u', '--user', '-g', '--group', '-G', '--supp-group', '-s', '--shell', '-w', '--whitelist-environment']);
-    out.push({ ...cmd, argv: argv.slice(0, at), wrapper: true });
+    out.push({ ...cmd, argv: argv.slice(0, at), ...wraps(argv, at) });
     return at < argv.length ? withArgv(cmd, argv.slice(at), 'runuser') : undefined;
   }
   if (name === 'sg' && argv.length > 2) {
@@ -1012,7 +1017,7 @@ function unwrapTmux(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): v
 function unwrapScreen(cmd: SimpleCommand, out: Effective[]): SimpleCommand | undefined {
   const argv = cmd.argv;
   const at = skipOptions(argv, 1, ['-S', '-c', '-e', '-h', '-L', '-Logfile', '-p', '-s', '-t', '-T', '-X']);
-  out.push({ ...cmd, argv: argv.slice(0, at), wrapper: true });
+  out.push({ ...cmd, argv: argv.slice(0, at), ...wraps(argv, at) });
   if (at >= argv.length || argv.slice(1, at).some((w) => w.value === '-X' || w.value === '-r' || w.value === '-ls' || w.value === '-list')) return undefined;
   return withArgv(cmd, argv.slice(at), 'screen');
 }
