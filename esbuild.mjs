@@ -43,7 +43,8 @@ const vendor = { ...common, plugins: [] };
 const builds = [
   { ...vendor, stdin: { contents: "module.exports = require('@vscode/tree-sitter-wasm');", resolveDir: '.' }, outfile: 'dist/vendor-tree-sitter.js' },
   { ...vendor, stdin: { contents: "module.exports = require('ajv');", resolveDir: '.' }, outfile: 'dist/vendor-ajv.js' },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { 'cli-main': 'src/cli/main.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { cli: 'src/cli/launcher.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, plugins: [] },
   { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
 ];
 

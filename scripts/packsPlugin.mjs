@@ -45,7 +45,9 @@ export function packsPlugin() {
             return { errors: [{ text: e.message }], watchFiles: files.map((x) => join(dir, x)) };
           }
         }
-        return { contents: JSON.stringify(packs), loader: 'json', watchFiles: files.map((x) => join(dir, x)), watchDirs: [dir] };
+        // A JSON string parsed once is far cheaper for V8 than the same data as an object literal.
+        const contents = `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(packs))});`;
+        return { contents, loader: 'js', watchFiles: files.map((x) => join(dir, x)), watchDirs: [dir] };
       });
     },
   };

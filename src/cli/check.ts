@@ -1,6 +1,5 @@
 /** `interlock check`: one command line from argv, or a JSONL batch from standard input. */
 import { homedir } from 'node:os';
-import { createInterface } from 'node:readline';
 import { createEngine } from '../engine/index';
 import type { Engine } from '../engine/index';
 import { resolveContext } from '../engine/resolve';
@@ -126,6 +125,8 @@ export async function runCheck(args: string[]): Promise<number> {
 
 /** One answer per input line, in order; a bad line gets an error object and the batch goes on. */
 async function runBatch(args: CheckArgs): Promise<number> {
+  // Required here: a single check should not load readline and its streams.
+  const { createInterface } = require('node:readline') as typeof import('node:readline');
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const out: string[] = [];
   const flush = (): void => {

@@ -120,6 +120,17 @@ export function analyse(cmd: Effective, spec: ProgramSpec | undefined): Analysed
 
 const globCache = new Map<string, RegExp | false>();
 
+function globKey(pattern: string, nocase: boolean): string {
+  return `${nocase ? 'i' : 's'}${pattern}`;
+}
+
+/** The RegExp source and flags minimatch compiles a glob to. */
+function compileGlob(pattern: string, nocase: boolean): [string, string] | false {
+  const re = new Minimatch(pattern, { dot: true, nocase, nocomment: true, nonegate: true }).makeRe();
+  return re === false ? false : [re.source, re.flags];
+}
+
+
 /**
  * Glob match (minimatch) with a fast path for literal patterns. A pattern without `/` treats the
  * value as one segment, so `:*` matches `:refs/tags/v1` and `+*` matches `+HEAD:main`.
@@ -127,11 +138,12 @@ const globCache = new Map<string, RegExp | false>();
 export function glob(value: string, pattern: string, nocase = false): boolean {
   if (pattern === '*') return value.length > 0;
   if (!/[*?[\]{}!()]/.test(pattern)) return nocase ? value.toLowerCase() === pattern.toLowerCase() : value === pattern;
-  const key = `${nocase ? 'i' : 's'}${pattern}`;
+  const key = globKey(pattern, nocase);
   let re = globCache.get(key);
   if (re === undefined) {
     // Compiled once to a RegExp: matching is on the hot path of every decision.
-    re = new Minimatch(pattern, { dot: true, nocase, nocomment: true, nonegate: true }).makeRe();
+    const c = compileGlob(pattern, nocase);
+    re = c === false ? false : new RegExp(c[0], c[1]);
     globCache.set(key, re);
   }
   if (re === false) return false;
