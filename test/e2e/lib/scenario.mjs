@@ -17,6 +17,9 @@
  * @property {string} [fixture]   folder under test/e2e/fixtures/ to open (default "basic")
  * @property {object} [settings]  user settings on top of the harness's own
  * @property {number} [timeoutMs] for the whole scenario, start-up included (default 120 s)
+ * @property {() => string | undefined} [skipReason]  why the scenario cannot run yet (e.g. a part
+ *   of the extension it needs is missing from the checkout), or undefined to run it; a skipped
+ *   scenario is reported as such, never as passed
  */
 
 /**
@@ -37,5 +40,5 @@ export const scenarios = [];
  * @param {ScenarioOptions} [options]
  */
 export function scenario(name, body, options = {}) {
-  scenarios.push({ name, body, options: { fixture: 'basic', settings: {}, timeoutMs: 120_000, ...options } });
+  scenarios.push({ name, body, options: { fixture: 'basic', settings: {}, timeoutMs: 120_000, skipReason: () => undefined, ...options } });
 }

@@ -173,3 +173,50 @@ export function notifications(page) {
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Answers the input box a command opened (showInputBox), found by its title.
+ * @param {Page} page @param {string} title @param {string} text @param {number} [timeoutMs]
+ */
+export async function answerInputBox(page, title, text, timeoutMs = 15_000) {
+  const widget = page.locator('.quick-input-widget').filter({ has: page.locator('.quick-input-title', { hasText: title }) });
+  await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+  await widget.locator('input').fill(text);
+  await widget.locator('input').press('Enter');
+}
+
+/**
+ * The frame of a webview whose document has `selector` now, if any: one look, for a caller that
+ * polls at its own pace (e.g. to time how soon a webview appears).
+ * @param {Page} page @param {string} selector
+ * @returns {Promise<Frame | undefined>}
+ */
+export async function webviewFrameNow(page, selector) {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame() || frame.isDetached()) continue;
+    if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+  }
+  return undefined;
+}
+
+/**
+ * Waits until the active terminal shows text matching `pattern`, and returns the match.
+ * @param {Page} page @param {RegExp} pattern @param {number} [timeoutMs]
+ */
+export function waitForTerminalText(page, pattern, timeoutMs = 30_000) {
+  return waitFor(async () => pattern.exec(await terminalText(page)), { timeoutMs, what: `the terminal to show ${pattern}` });
+}
+
+/**
+ * Chooses the first entry of the open quick pick whose label matches `pattern`; for labels drawn
+ * with an icon (`$(edit) Set…`), whose text then starts with a space.
+ * @param {Page} page @param {RegExp} pattern @param {number} [timeoutMs]
+ */
+export async function pickQuickItemMatching(page, pattern, timeoutMs = 15_000) {
+  const row = page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: pattern }) })
+    .first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  await row.click();
+}
