@@ -79,6 +79,9 @@ async function decide(req: Request, overrides?: Record<string, string>): Promise
     contexts.set(key, resolved);
   }
   if (resolved.configError) warn(resolved.configError);
+  if (resolved.withheld.length > 0) {
+    warn(`${resolved.configFile}: ignored because they loosen built-in rules and only a person can approve them (in the editor, in a trusted workspace): ${resolved.withheld.join(', ')}`);
+  }
   const engine = engineFor(resolved.workspacePack, resolved.configFile);
   const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader });
   if (resolved.configError && resolved.environment.production === false) {

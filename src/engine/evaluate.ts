@@ -217,15 +217,18 @@ function matchCommand(eff: Effective, index: RuleIndex, ctx: MatchContext): Reas
   if (rules.length === 0) return [];
   const a = analyse(eff, index.programs.get(program));
   const out: Reason[] = [];
+  const silenced = new Set<string>();
   for (const rule of rules) {
     if (!matches(a, rule, ctx)) continue;
+    if (rule.decision === 'allow' && rule.overrides) for (const id of rule.overrides) silenced.add(id);
     const decision = ctx.environment.production && rule.production ? rule.production : rule.decision;
     const where = eff.via.length > 0 ? ` (via ${eff.via.join(' → ')})` : '';
     const remote = eff.remote ? ` on ${eff.remote.kind === 'ssh' ? 'host' : eff.remote.kind} ${eff.remote.target}` : '';
     const env = ctx.environment.production ? productionNote(ctx.environment) : '';
     out.push({ rule: rule.id, message: `${rule.reason}${rule.http ? requestNote(a) : ''}${remote}${where}${env}`, decision, risk: rule.risk, span: eff.span });
   }
-  return out;
+  // An approved workspace rule may silence named rules for the commands it matches.
+  return silenced.size > 0 ? out.filter((r) => !silenced.has(r.rule)) : out;
 }
 
 /** Name the request a rule about HTTP matched: method, host and any mutations, e.g. `(POST backboard.railway.app: volumeDelete)`. */

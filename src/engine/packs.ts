@@ -44,6 +44,8 @@ export interface Rule {
   when?: { production?: boolean; environments?: string[]; remote?: boolean | RemoteKind | RemoteKind[] };
   target?: MatchSet;
   decision: DecisionKind;
+  /** With decision allow: rules silenced for the commands this one matches (a loosening). */
+  overrides?: string[];
   production?: DecisionKind;
   risk: Risk;
   reason: string;

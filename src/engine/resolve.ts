@@ -17,6 +17,11 @@ export interface ResolveInputs {
   home: string;
   vars: Record<string, string | undefined>;
   reader?: FileReader;
+  /**
+   * The editor's trust decisions: whether this exact rule-file text was approved by a person in a
+   * trusted workspace, and the label last approved for it. Without it nothing loosening applies.
+   */
+  trust?: { approved(text: string): boolean; lastLabel?: string };
   /** A label that overrides the workspace file's (`--env`, or a setting). */
   label?: string;
   labelSource?: string;
@@ -31,7 +36,14 @@ export interface ResolvedContext {
   configFile?: string;
   /** A malformed workspace file: message with file:line:col. The environment is then unknown. */
   configError?: string;
+  /** The rule file's text as read, so an approval can name exactly what it approves. */
+  configText?: string;
+  /** What the rule file asks for that loosens and is held back until a person approves it. */
+  withheld: string[];
 }
+
+const STRICTNESS: Record<string, number> = { production: 3, staging: 2, unknown: 1 };
+const strictness = (label: string): number => STRICTNESS[label] ?? 0;
 
 /** The nearest `.interlock.jsonc` at or above `cwd`, if the reader sees one. */
 export function findWorkspaceConfig(cwd: string, reader: FileReader | undefined): { path: string; text: string } | undefined {
@@ -54,14 +66,24 @@ export function resolveContext(input: ResolveInputs): ResolvedContext {
   let labelSource = 'none';
   let policy: FactPolicy = { productionPatterns: DEFAULT_PRODUCTION_PATTERNS, productionHosts: [] };
   let workspacePack: Pack | undefined;
+  const withheld: string[] = [];
   if (found) {
     try {
-      const cfg = parseWorkspaceConfig(found.text, found.path);
+      const approved = input.trust?.approved(found.text) === true;
+      const cfg = parseWorkspaceConfig(found.text, found.path, approved ? 'apply' : 'withhold');
       policy = { productionPatterns: cfg.productionPatterns, productionHosts: cfg.productionHosts };
       workspacePack = cfg.pack;
+      withheld.push(...cfg.withheld.map((id) => `rule ${id}`));
       if (cfg.environment) {
         label = cfg.environment;
         labelSource = WORKSPACE_CONFIG_FILE;
+      }
+      // Relabelling to something less strict (production → development) is a loosening too.
+      const last = input.trust?.lastLabel;
+      if (!approved && last && strictness(canonicalLabel(last)) > strictness(canonicalLabel(label ?? 'unknown'))) {
+        withheld.push(`environment ${canonicalLabel(last)} → ${label ? canonicalLabel(label) : 'none'}`);
+        label = last;
+        labelSource = `${WORKSPACE_CONFIG_FILE} (last approved)`;
       }
     } catch (e) {
       configError = e instanceof PackError ? e.message : `${found.path}: ${(e as Error).message}`;
@@ -80,5 +102,7 @@ export function resolveContext(input: ResolveInputs): ResolvedContext {
     workspacePack,
     configFile: found?.path,
     configError,
+    configText: found?.text,
+    withheld,
   };
 }

@@ -20,6 +20,13 @@ export interface WorkspaceConfig {
   productionPatterns: string[];
   productionHosts: string[];
   pack?: Pack;
+  /** Loosening rules left out because this exact content is not approved (their ids). */
+  withheld: string[];
+}
+
+/** A rule that lets through what built-in rules would stop: it needs a person's approval. */
+export function loosens(rule: Rule): boolean {
+  return rule.decision === 'allow' || rule.production === 'allow';
 }
 
 function lineCol(text: string, offset: number): { line: number; column: number } {
@@ -28,7 +35,7 @@ function lineCol(text: string, offset: number): { line: number; column: number }
 }
 
 /** Parse and validate `.interlock.jsonc` text. Throws PackError with file:line:col. */
-export function parseWorkspaceConfig(text: string, file: string): WorkspaceConfig {
+export function parseWorkspaceConfig(text: string, file: string, loosening: 'apply' | 'withhold' = 'withhold'): WorkspaceConfig {
   const { value, tree } = parseJsoncStrict(text, file);
   validateAgainst(interlockSchema, value, tree, text, file, { 'pack.schema.json': packSchema });
   const raw = value as { environment?: string; productionPatterns?: string[]; productionHosts?: string[]; rules?: Rule[] };
@@ -40,15 +47,17 @@ export function parseWorkspaceConfig(text: string, file: string): WorkspaceConfi
       return new PackError(file, line, column, message);
     };
     if (!rule.id.startsWith('workspace/')) throw at('id', `rule ${rule.id}: workspace rule ids start with "workspace/"`);
-    if (rule.decision === 'allow' || rule.production === 'allow') {
-      throw at('decision', `rule ${rule.id}: workspace rules may only tighten (confirm or block); loosening needs the editor's trust approval`);
-    }
+    if (rule.overrides && rule.decision !== 'allow') throw at('overrides', `rule ${rule.id}: overrides only make sense with decision allow`);
   });
+  // An agent that edits this file must gain nothing: loosening applies only to approved content.
+  const withheld = loosening === 'apply' ? [] : rules.filter(loosens).map((r) => r.id);
+  const kept = loosening === 'apply' ? rules : rules.filter((r) => !loosens(r));
   return {
     environment: raw.environment,
     productionPatterns: raw.productionPatterns ?? DEFAULT_PRODUCTION_PATTERNS,
     productionHosts: raw.productionHosts ?? [],
-    pack: rules.length > 0 ? { id: 'workspace', rules, file } : undefined,
+    pack: kept.length > 0 ? { id: 'workspace', rules: kept, file } : undefined,
+    withheld,
   };
 }
 

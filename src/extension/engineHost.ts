@@ -16,6 +16,7 @@ import { resolveContext } from '../engine/resolve';
 import type { ResolvedContext } from '../engine/resolve';
 import type { Decision } from '../engine/types';
 import { fileReader } from '../cli/fileReader';
+import type { RulesTrust } from './rulesTrust';
 
 export interface EngineHost extends vscode.Disposable {
   /** The folder's resolved environment (cached until something it depends on changes). */
@@ -35,7 +36,7 @@ export function folderForPath(path: string | undefined): vscode.WorkspaceFolder 
   return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path)) ?? vscode.workspace.workspaceFolders?.[0];
 }
 
-export function createEngineHost(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): EngineHost {
+export function createEngineHost(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, trust?: RulesTrust): EngineHost {
   const dist = join(context.extensionUri.fsPath, 'dist');
   const packs = builtin.map(({ file, pack }) => trustedPack(pack, file));
   const grammarBytes = () => ({ runtime: readFileSync(join(dist, 'tree-sitter.wasm')), bash: readFileSync(join(dist, 'tree-sitter-bash.wasm')) });
@@ -58,7 +59,11 @@ export function createEngineHost(context: vscode.ExtensionContext, log: vscode.L
     const cwd = folder?.uri.fsPath ?? home;
     let r = resolved.get(cwd);
     if (!r) {
-      r = resolveContext({ cwd, home, vars: process.env, reader: fileReader });
+      const configPath = join(cwd, '.interlock.jsonc');
+      r = resolveContext({
+        cwd, home, vars: process.env, reader: fileReader,
+        trust: trust ? { approved: (text) => trust.approved(configPath, text), lastLabel: trust.lastLabel(configPath) } : undefined,
+      });
       if (r.configError) log.warn(r.configError);
       resolved.set(cwd, r);
     }

@@ -10,6 +10,7 @@ import { folderForPath } from './engineHost';
 import type { SettingsWatcher } from './settings';
 import type { ResolvedContext } from '../engine/resolve';
 import { withEnvironmentLabel, WORKSPACE_CONFIG_FILE } from '../engine/workspaceConfig';
+import type { RulesTrust } from './rulesTrust';
 
 const SHORT: Record<string, string> = { production: 'PRODUCTION', staging: 'STAGING', development: 'DEV', unknown: 'UNKNOWN' };
 
@@ -45,7 +46,7 @@ function tooltip(r: ResolvedContext, folder: vscode.WorkspaceFolder | undefined)
   return md;
 }
 
-export function registerEnvironmentIndicator(host: EngineHost, settings: SettingsWatcher): vscode.Disposable {
+export function registerEnvironmentIndicator(host: EngineHost, settings: SettingsWatcher, trust?: RulesTrust): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('interlock.environment', vscode.StatusBarAlignment.Left, 1000);
   item.name = 'Interlock environment';
   item.command = 'interlock.showEnvironment';
@@ -73,16 +74,16 @@ export function registerEnvironmentIndicator(host: EngineHost, settings: Setting
     vscode.window.onDidChangeActiveTextEditor(render),
     vscode.window.onDidChangeActiveTerminal(render),
     vscode.window.onDidChangeTerminalShellIntegration(render),
-    vscode.commands.registerCommand('interlock.showEnvironment', () => showEnvironmentMenu(host)),
+    vscode.commands.registerCommand('interlock.showEnvironment', () => showEnvironmentMenu(host, trust)),
     vscode.commands.registerCommand('interlock.setEnvironmentLabel', async (label?: string) => {
-      await setLabel(currentFolder(), label);
+      await setLabel(currentFolder(), label, trust);
       host.refresh();
     }),
     vscode.commands.registerCommand('interlock.openRuleFile', () => openRuleFile(currentFolder())),
   );
 }
 
-async function showEnvironmentMenu(host: EngineHost): Promise<void> {
+async function showEnvironmentMenu(host: EngineHost, trust: RulesTrust | undefined): Promise<void> {
   const folder = currentFolder();
   const r = host.resolve(folder);
   const picked = await vscode.window.showQuickPick(
@@ -94,14 +95,14 @@ async function showEnvironmentMenu(host: EngineHost): Promise<void> {
     { title: 'Interlock', placeHolder: 'What do you want to do?' },
   );
   if (picked?.id === 'label') {
-    await setLabel(folder, undefined);
+    await setLabel(folder, undefined, trust);
     host.refresh();
   }
   else if (picked?.id === 'open') await openRuleFile(folder);
   else if (picked?.id === 'explain') await vscode.commands.executeCommand('interlock.explainCommand');
 }
 
-async function setLabel(folder: vscode.WorkspaceFolder | undefined, label: string | undefined): Promise<void> {
+async function setLabel(folder: vscode.WorkspaceFolder | undefined, label: string | undefined, trust: RulesTrust | undefined): Promise<void> {
   if (!folder) {
     void vscode.window.showWarningMessage('Interlock: open a folder to label its environment.');
     return;
@@ -128,7 +129,10 @@ async function setLabel(folder: vscode.WorkspaceFolder | undefined, label: strin
   } catch {
     text = undefined;
   }
-  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(withEnvironmentLabel(text, chosen.trim())));
+  const next = withEnvironmentLabel(text, chosen.trim());
+  // A person chose this label through Interlock itself: that is the approval a relabel needs.
+  await trust?.approve(uri.fsPath, next, chosen.trim());
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(next));
 }
 
 async function openRuleFile(folder: vscode.WorkspaceFolder | undefined): Promise<void> {

@@ -13,13 +13,15 @@ import { registerTaskGuard } from './taskGuard';
 import { registerPauseGuard } from './pauseGuard';
 import { registerAuditView } from './auditView';
 import { openAuditLog } from '../audit/auditLog';
+import { createRulesTrust, registerRulesTrustPrompt } from './rulesTrust';
 
 /** Activation is cheap: features register here and load their heavy parts lazily. */
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Interlock', { log: true });
   const settings = watchSettings();
-  const host = createEngineHost(context, log);
+  const trust = createRulesTrust(context);
+  const host = createEngineHost(context, log, trust);
   const audit = openAuditLog(join(context.globalStorageUri.fsPath, 'audit.jsonl'));
   const panel = createConfirmPanel(context, settings, log);
   const guard = createGuard(host, panel, audit, log);
@@ -29,7 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
     host,
     panel,
     guard,
-    registerEnvironmentIndicator(host, settings),
+    registerEnvironmentIndicator(host, settings, trust),
+    registerRulesTrustPrompt(trust, host, log),
     registerExplainCommand(host),
     registerProductionTint(host, settings, log),
     registerConfigDiagnostics(host),

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { resolveContext } from '../../src/engine/resolve';
 import { kubeCurrentContext, urlHost } from '../../src/engine/context';
 import { looksProduction, canonicalLabel } from '../../src/engine/environment';
-import { engine } from './helpers';
+import { engine, grammarBytes, loadPacks } from './helpers';
+import { createEngine } from '../../src/engine/index';
 import { fileReader } from '../../src/cli/fileReader';
 
 /** A scratch workspace and home with real files, read through the CLI's real file reader. */
@@ -120,12 +121,24 @@ test('a malformed .interlock.jsonc: error with file:line:col, environment unknow
   assert.match(resolveContext({ cwd: broken.ws, home, vars: {}, reader: fileReader }).configError ?? '', /:1:\d+: invalid JSON/);
 });
 
-test('workspace rules may only tighten', () => {
+test('loosening workspace rules apply only to approved content; a relabel down needs approval too', async () => {
   const { ws, home } = scratch();
-  writeFileSync(join(ws, '.interlock.jsonc'), JSON.stringify({ rules: [{ id: 'workspace/ok', command: 'rm', decision: 'allow', risk: 'none', reason: 'rm is fine here', examples: { match: ['rm x'], noMatch: [] } }] }, null, 2));
-  const r = resolveContext({ cwd: ws, home, vars: {}, reader: fileReader });
-  assert.match(r.configError ?? '', /may only tighten/);
-  assert.equal(r.workspacePack, undefined);
+  const text = JSON.stringify({ environment: 'development', rules: [{ id: 'workspace/push-ok', command: 'git', subcommand: ['push'], decision: 'allow', overrides: ['git/force-push'], risk: 'none', reason: 'this repo is a personal sandbox', examples: { match: ['git push -f'], noMatch: [] } }] }, null, 2);
+  writeFileSync(join(ws, '.interlock.jsonc'), text);
+  const plain = resolveContext({ cwd: ws, home, vars: {}, reader: fileReader });
+  assert.deepEqual(plain.withheld, ['rule workspace/push-ok']);
+  assert.equal(plain.workspacePack, undefined);
+  const approved = resolveContext({ cwd: ws, home, vars: {}, reader: fileReader, trust: { approved: (t) => t === text } });
+  assert.deepEqual(approved.withheld, []);
+  const opts = { cwd: ws, home };
+  const strict = createEngine({ packs: loadPacks(), grammarBytes });
+  assert.equal((await strict.check('git push --force', { ...opts, environment: plain.environment })).decision, 'confirm');
+  const loose = createEngine({ packs: [...loadPacks(), approved.workspacePack!], grammarBytes });
+  assert.equal((await loose.check('git push --force', { ...opts, environment: approved.environment })).decision, 'allow');
+  // An agent relabelling a production workspace to development gains nothing until approved.
+  const relabelled = resolveContext({ cwd: ws, home, vars: {}, reader: fileReader, trust: { approved: () => false, lastLabel: 'production' } });
+  assert.equal(relabelled.environment.label, 'production');
+  assert.ok(relabelled.withheld.includes('environment production → development'));
 });
 
 test('per-command facts: --context, --profile, -h, user@host, inline NODE_ENV, terraform workspace select', async () => {
