@@ -8,7 +8,7 @@
  * which lives only in that user's terminal environments and in a registry file readable by them
  * alone (0600 in a 0700 directory); a request without it is dropped unanswered.
  */
-import type { Decision, DecisionKind } from '../engine/types';
+import type { Decision, DecisionKind, Reason } from '../engine/types';
 
 export const PROTOCOL_VERSION = 1;
 /** Requests larger than this are refused: a command line is at most 64 KiB, plus its metadata. */
@@ -19,6 +19,14 @@ export type RequestSource =
   | { kind: 'task'; name: string }
   | { kind: 'agent'; agent: string; tool?: string; event?: string };
 
+/** What an agent hook already found: the guard folds it in (tool calls and file reads are not shell). */
+export interface HookFindings {
+  subject: 'shell' | 'tool' | 'files';
+  reasons: Pick<Reason, 'rule' | 'message' | 'decision' | 'risk'>[];
+  /** Epoch ms by which the hook must answer its agent: the confirmation closes (denied) by then. */
+  deadline: number;
+}
+
 export interface GuardRequest {
   v: number;
   secret: string;
@@ -27,6 +35,7 @@ export interface GuardRequest {
   command?: string;
   cwd?: string;
   source?: RequestSource;
+  hook?: HookFindings;
 }
 
 /** Who settled it: the policy alone, a person in the modal, or a timer no one answered. */

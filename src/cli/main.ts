@@ -2,13 +2,15 @@
  * `interlock` command line: `check` decides command lines; later subcommands speak agents' hook
  * protocols. Exit statuses are part of the contract (see `--help`).
  */
-import { runCheck } from './check';
 
 const HELP = `Interlock — a safety interlock between AI agents and the things they can destroy.
 
 Usage:
   interlock check [--json] [--env LABEL] [--cwd DIR] -- <command line>
   interlock check --jsonl [--env LABEL] [--cwd DIR]   < requests.jsonl
+  interlock hook <agent>                              < hook-input.json
+  interlock install-hooks [--agent NAME]... [--project | --user] [--dir DIR] [--dry-run] [--uninstall]
+  interlock log verify [FILE]
   interlock --help | --version
 
 check          Decide whether a command line may run: allow, confirm or block.
@@ -25,7 +27,23 @@ Exit status (check):
   2   block    — it must not run
   64  usage error (bad arguments)
   70  internal error (the answer is then also "confirm")
-In --jsonl mode the exit status is 0 when every line was answered, 64 on usage errors.`;
+In --jsonl mode the exit status is 0 when every line was answered, 64 on usage errors.
+
+hook           Answer an agent's pre-tool-use hook in its own protocol (agent: claude, cursor,
+               copilot, gemini, codex). A command that needs confirming goes to the editor window
+               guarding the workspace, else to the agent's own prompt; agents that cannot ask get
+               a refusal saying how to go ahead. Unreadable input is refused (exit 2).
+               INTERLOCK_HOOK_TIMEOUT_MS: answer (deny) after this long; default 55000.
+install-hooks  Add Interlock's hook to the agents configured on this machine, showing each change
+               as a unified diff; other hooks and settings are kept.
+  --agent NAME Only this agent (repeatable); also installs where the agent is not yet configured.
+  --project    The project's files (in --dir, default the current directory) instead of the user's.
+  --user       The user's files (the default).
+  --dry-run    Show the changes; write nothing.
+  --uninstall  Remove Interlock's entries, and only those.
+  Exit status: 0 done (or nothing to do), 1 a file could not be read as JSON and was left alone, 64 usage.
+log verify     Check the audit log's hash chain (default: the editor's global storage).
+  Exit status: 0 the chain verifies, 1 it is broken (each broken line is listed), 64 no log found, 66 unreadable.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -37,7 +55,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write('0.1.0\n');
     return 0;
   }
-  if (sub === 'check') return runCheck(rest);
+  if (sub === 'check') return (require('./check') as typeof import('./check')).runCheck(rest);
+  if (sub === 'log') return (require('./logCommand') as typeof import('./logCommand')).runLog(rest);
+  // Loaded on use: an agent hook process pays only for what the hook needs.
+  if (sub === 'hook') return (require('./hooks/run') as typeof import('./hooks/run')).runHook(rest);
+  if (sub === 'install-hooks') return (require('./installHooks') as typeof import('./installHooks')).runInstallHooks(rest);
   process.stderr.write(`interlock: unknown command "${sub}". See interlock --help.\n`);
   return 64;
 }

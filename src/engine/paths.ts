@@ -136,7 +136,10 @@ export function classifyPath(raw: string, dynamic: boolean, ctx: PathContext): P
   if (DEVICE.test(target)) return 'device';
   // The workspace first: a project checked out under /tmp (CI scratch clones) keeps its sources.
   const inTempWorkspace = TEMP_DIRS.some((d) => under(cwd, d)) && under(target, cwd);
-  if (!inTempWorkspace && TEMP_DIRS.some((d) => under(target, d))) return 'temp';
+  // Likewise a home directory under /tmp (sandboxes, CI) is still a home.
+  const inTempHome = TEMP_DIRS.some((d) => under(home, d)) && under(target, home) && !under(target, cwd);
+  if (inTempHome && target === home) return 'home';
+  if (!inTempWorkspace && !inTempHome && TEMP_DIRS.some((d) => under(target, d))) return 'temp';
   if (under(target, cwd)) {
     const rel = target === cwd ? [] : target.slice(cwd.length + 1).split('/');
     if (rel.includes('.git')) return 'git';

@@ -21,6 +21,8 @@ export interface AskInput {
   decision: Decision;
   source: RequestSource;
   workspace?: string;
+  /** Epoch ms when the asker stops waiting (an agent hook's own timeout): the request denies then. */
+  deadline?: number;
 }
 
 export interface ConfirmPanel extends vscode.Disposable {
@@ -174,13 +176,14 @@ export function createConfirmPanel(context: vscode.ExtensionContext, settings: S
     ask(input) {
       return new Promise<PanelAnswer>((resolve) => {
         const env = input.decision.environment;
+        const expiresAt = Math.min(Date.now() + settings.current.confirmTimeoutSeconds * 1000, input.deadline ?? Infinity);
         const p: Pending = {
           id: randomBytes(8).toString('hex'),
           input,
           phrase: env.production ? (env.label !== 'unknown' ? env.label : 'production') : undefined,
           resolve,
-          expiresAt: Date.now() + settings.current.confirmTimeoutSeconds * 1000,
-          timer: setTimeout(() => settle(p, { outcome: 'timed-out' }), settings.current.confirmTimeoutSeconds * 1000),
+          expiresAt,
+          timer: setTimeout(() => settle(p, { outcome: 'timed-out' }), Math.max(0, expiresAt - Date.now())),
         };
         queue.push(p);
         if (queue.length === 1) showHead();

@@ -12,6 +12,7 @@ import { registerTerminalGuard } from './terminalGuard';
 import { registerTaskGuard } from './taskGuard';
 import { registerPauseGuard } from './pauseGuard';
 import { registerAuditView } from './auditView';
+import { registerAgentHookInstaller } from './agentHooks';
 import { openAuditLog } from '../audit/auditLog';
 import { createRulesTrust, registerRulesTrustPrompt } from './rulesTrust';
 
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTaskGuard(guard, settings, log),
     registerPauseGuard(guard),
     registerAuditView(audit),
+    registerAgentHookInstaller(context, log),
   );
   log.info(`Interlock ${context.extension.packageJSON.version as string} active in ${(performance.now() - started).toFixed(1)} ms`);
 }

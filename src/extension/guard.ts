@@ -10,13 +10,16 @@ import type { EngineHost } from './engineHost';
 import { folderForPath } from './engineHost';
 import type { ConfirmPanel } from './confirmPanel';
 import type { AuditLog, AuditFields } from '../audit/auditLog';
-import type { GuardAnswer, RequestSource } from '../channel/protocol';
+import type { GuardAnswer, HookFindings, RequestSource } from '../channel/protocol';
+import { fold } from '../engine/evaluate';
 import type { Decision } from '../engine/types';
 
 export interface GuardRequestInput {
   command: string;
   cwd?: string;
   source: RequestSource;
+  /** An agent hook's own findings and deadline. */
+  hook?: HookFindings;
   /** Called before a person is asked or a block is answered: a task guard stops the task here. */
   stopFirst?: () => void;
 }
@@ -78,7 +81,15 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
     if (recent.size > 2000) recent.delete(recent.keys().next().value as string);
     let d: Decision;
     try {
-      d = await host.check(req.command, folder, req.cwd);
+      // A hook's tool call or file read is not a shell command: its own findings decide. A shell
+      // command from a hook is checked here too, and the strictest answer wins.
+      const hookReasons = (req.hook?.reasons ?? []).map((r) => ({ ...r }));
+      if (req.hook && req.hook.subject !== 'shell') {
+        d = fold(hookReasons, host.resolve(folder).environment);
+      } else {
+        d = await host.check(req.command, folder, req.cwd);
+        if (hookReasons.length > 0) d = fold([...d.reasons, ...hookReasons.filter((h) => !d.reasons.some((r) => r.rule === h.rule))], d.environment);
+      }
     } catch (e) {
       const production = host.resolve(folder).environment.production;
       log.error(`engine failed on a ${sourceName(req.source)} request: ${(e as Error).message}`);
@@ -109,7 +120,7 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
       if (!failed) return { outcome: 'allow', decision: 'confirm', by: 'person', rule, message: 'approved earlier in this session', full: d };
     }
     req.stopFirst?.();
-    const answer = await panel.ask({ command: req.command, decision: d, source: req.source, workspace: folder?.name });
+    const answer = await panel.ask({ command: req.command, decision: d, source: req.source, workspace: folder?.name, deadline: req.hook?.deadline });
     if (answer.outcome === 'approved') {
       const failed = record({ ...base, outcome: 'approved', by: answer.scope === 'session' ? 'person (for this session)' : 'person' });
       if (failed) return { outcome: 'deny', decision: 'confirm', by: 'guard-error', rule, message: `approved, but the audit log cannot be written (${failed}); not run` };

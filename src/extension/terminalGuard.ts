@@ -82,7 +82,7 @@ export function registerTerminalGuard(context: vscode.ExtensionContext, guard: G
           const t = await terminalByPid(source.pid);
           if (t) (source as { name?: string }).name = t.name;
         }
-        return guard.decide({ command: req.command, cwd: req.cwd, source });
+        return guard.decide({ command: req.command, cwd: req.cwd, source, hook: req.hook });
       },
     });
     registration = registerWindow({

@@ -83,3 +83,10 @@ test('a workspace checked out under /tmp keeps its sources, and the rest of /tmp
   assert.equal(classifyPath('dist', false, tmpCtx), 'disposable');
   assert.equal(classifyPath('/tmp/other', false, tmpCtx), 'temp');
 });
+
+test('a home directory under /tmp is still a home', () => {
+  const ctx2 = { cwd: '/tmp/sandbox/home/project', home: '/tmp/sandbox/home' };
+  assert.equal(classifyPath('~', false, ctx2), 'home');
+  assert.equal(classifyPath('~/Documents', false, ctx2), 'home-data');
+  assert.equal(classifyPath('/tmp/other', false, ctx2), 'temp');
+});

@@ -1,0 +1,350 @@
+// `interlock hook <agent>` as agents run it: the real CLI process (a private build), fed each
+// agent's hook JSON on stdin, in a fake home with no cloud or cluster context of its own.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGuardServer } from '../../src/channel/server';
+import type { GuardHandler, GuardServer } from '../../src/channel/server';
+import type { GuardRequest } from '../../src/channel/protocol';
+import { registerWindow } from '../../src/channel/registry';
+import { buildPrivateCli } from './privateCli';
+import { ROOT } from './helpers';
+
+const GOLDEN = join(ROOT, 'test', 'golden', 'hooks');
+const AGENTS = ['claude', 'cursor', 'copilot', 'gemini', 'codex'] as const;
+
+let cli: string;
+let home: string;
+let workspace: string;
+let prod: string;
+let registry: string;
+
+before(() => {
+  cli = buildPrivateCli();
+  home = mkdtempSync(join(tmpdir(), 'interlock-hooks-home-'));
+  workspace = join(home, 'work', 'shop');
+  prod = join(home, 'work', 'prod-api');
+  mkdirSync(join(workspace, 'src'), { recursive: true });
+  mkdirSync(prod, { recursive: true });
+  writeFileSync(join(prod, '.interlock.jsonc'), '{\n  // the live API\n  "environment": "production"\n}\n');
+  registry = join(home, 'registry');
+});
+
+after(() => rmSync(home, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Run the hook with a clean environment: no cloud profile, cluster or database of the test runner's. */
+function runHook(args: string[], input: string | Buffer | undefined, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, INTERLOCK_REGISTRY_DIR: registry, NO_COLOR: '1', ...env },
+      cwd: workspace,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => undefined); // a hook that stops reading early closes the pipe
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    if (input !== undefined) child.stdin.end(input);
+  });
+}
+
+function fill(text: string): string {
+  return text.replaceAll('${HOME}', home).replaceAll('${WORKSPACE}', workspace).replaceAll('${PROD}', prod);
+}
+
+/** Expected values match exactly, except strings written `re:<regex>`, which match by pattern. */
+function matches(expected: unknown, actual: unknown, at = '$'): void {
+  if (typeof expected === 'string' && expected.startsWith('re:')) {
+    assert.equal(typeof actual, 'string', `${at} is not a string`);
+    assert.match(actual as string, new RegExp(expected.slice(3), 's'), at);
+  } else if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${at} is not an array`);
+    assert.equal((actual as unknown[]).length, expected.length, `${at} length`);
+    expected.forEach((e, i) => matches(e, (actual as unknown[])[i], `${at}[${i}]`));
+  } else if (typeof expected === 'object' && expected !== null) {
+    assert.ok(typeof actual === 'object' && actual !== null && !Array.isArray(actual), `${at} is not an object`);
+    assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected).sort(), `${at} keys`);
+    for (const [k, v] of Object.entries(expected)) matches(v, (actual as Record<string, unknown>)[k], `${at}.${k}`);
+  } else {
+    assert.deepEqual(actual, expected, at);
+  }
+}
+
+for (const agent of AGENTS) {
+  const dir = join(GOLDEN, agent);
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.input.json')).sort()) {
+    const name = file.slice(0, -'.input.json'.length);
+    test(`golden ${agent}/${name}`, async () => {
+      const input = fill(readFileSync(join(dir, file), 'utf8'));
+      const expected = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as { exit: number; stdout: unknown; stderr?: string };
+      const r = await runHook(['hook', agent], input);
+      assert.equal(r.code, expected.exit, `exit status (stderr: ${r.stderr})`);
+      if (expected.stdout === null) assert.equal(r.stdout, '', 'stdout should be empty');
+      else {
+        assert.equal(r.stdout.trim().split('\n').length, 1, 'one line of JSON');
+        matches(expected.stdout, JSON.parse(r.stdout));
+      }
+      if (expected.stderr !== undefined) matches(expected.stderr, r.stderr, 'stderr');
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    });
+  }
+}
+
+test('every agent has golden cases for allow, confirm, block, pass-through and bad input', () => {
+  for (const agent of AGENTS) {
+    const names = readdirSync(join(GOLDEN, agent)).filter((f) => f.endsWith('.input.json')).join(' ');
+    for (const kind of [/allow/, /confirm|asks|denied/, /block/, /passes|other-/, /refused/]) assert.match(names, kind, `${agent}: ${kind}`);
+  }
+});
+
+const BAD_INPUTS: { name: string; input: string | Buffer | undefined; stderr: RegExp }[] = [
+  { name: 'malformed JSON', input: '{"tool_name": ', stderr: /not valid JSON/ },
+  { name: 'empty input', input: '', stderr: /empty/ },
+  { name: 'only whitespace', input: ' \n\t\n', stderr: /empty/ },
+  { name: 'a JSON string', input: '"Bash"', stderr: /not a JSON object/ },
+  { name: 'null', input: 'null', stderr: /not a JSON object/ },
+  { name: 'invalid UTF-8', input: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]), stderr: /UTF-8/ },
+  { name: 'more than 4 MiB', input: JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'echo ' + 'x'.repeat(5 * 1024 * 1024) } }), stderr: /larger than 4194304 bytes/ },
+];
+
+for (const agent of AGENTS) {
+  for (const bad of BAD_INPUTS) {
+    test(`${agent}: ${bad.name} is refused with one clear line and exit 2`, async () => {
+      const r = await runHook(['hook', agent], bad.input);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, bad.stderr);
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+      assert.match(r.stderr, /^interlock hook: .*refused\.\n$/);
+      if (agent === 'cursor') assert.equal(JSON.parse(r.stdout).permission, 'deny');
+      else assert.equal(r.stdout, '');
+    });
+  }
+}
+
+test('an unknown agent or extra arguments are refused with exit 2 (block), not a usage error', async () => {
+  for (const args of [['hook'], ['hook', 'windsurf'], ['hook', 'claude', 'extra']]) {
+    const r = await runHook(args, '{}');
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.stderr, /expected one agent/);
+  }
+});
+
+test('an input that never ends is answered with a deny when the budget runs out', async () => {
+  for (const agent of ['claude', 'codex', 'cursor'] as const) {
+    const started = Date.now();
+    const r = await new Promise<Run>((resolve) => {
+      const child = spawn(process.execPath, [cli, 'hook', agent], { env: { PATH: process.env.PATH ?? '', HOME: home, INTERLOCK_REGISTRY_DIR: registry, INTERLOCK_HOOK_TIMEOUT_MS: '700' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stdin.write('{"hook_event_name": "PreToolUse", '); // and never more
+      child.on('close', (code) => {
+        child.stdin.destroy();
+        resolve({ code, stdout, stderr, ms: Date.now() - started });
+      });
+    });
+    assert.ok(r.ms < 5000, `${agent} answered in ${r.ms} ms`);
+    assert.match(r.stderr, /no decision within 700 ms/);
+    const out = JSON.parse(r.stdout);
+    if (agent === 'cursor') assert.equal(out.permission, 'deny');
+    else assert.equal(out.hookSpecificOutput.permissionDecision, 'deny');
+  }
+});
+
+// Routing: a real guard server registered as the editor window guarding the workspace.
+
+async function withEditor<T>(handler: GuardHandler, folders: string[], fn: (seen: GuardRequest[], server: GuardServer) => Promise<T>): Promise<T> {
+  const seen: GuardRequest[] = [];
+  const server = await startGuardServer({ handler: (req) => (seen.push(req), handler(req)) });
+  const entry = registerWindow({ pid: process.pid, port: server.port, secret: server.secret, folders, app: 'test' }, { INTERLOCK_REGISTRY_DIR: registry });
+  try {
+    return await fn(seen, server);
+  } finally {
+    entry.dispose();
+    await server.close();
+  }
+}
+
+const claudeBash = (command: string, cwd = workspace): string =>
+  JSON.stringify({ session_id: 's', cwd, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: 't' });
+
+const person = (outcome: 'allow' | 'deny'): GuardHandler => async () => ({ outcome, decision: 'confirm', by: 'person', rule: 'git/reset-hard', message: outcome === 'allow' ? 'approved' : 'denied (git/reset-hard: discards work)' });
+
+test('with the editor open, a confirm goes to its modal and the person’s approval is the answer', async () => {
+  await withEditor(person('allow'), [workspace], async (seen) => {
+    const r = await runHook(['hook', 'claude'], claudeBash('git reset --hard'));
+    assert.equal(r.code, 0);
+    const out = JSON.parse(r.stdout).hookSpecificOutput;
+    assert.deepEqual([out.permissionDecision, out.permissionDecisionReason], ['allow', 'Interlock: approved']);
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].command, 'git reset --hard');
+    assert.equal(seen[0].cwd, workspace);
+    assert.deepEqual(seen[0].source, { kind: 'agent', agent: 'claude', tool: 'Bash', event: 'PreToolUse' });
+  });
+});
+
+test('with the editor open, the person’s refusal is the answer, for every agent', async () => {
+  const inputs: Record<(typeof AGENTS)[number], string> = {
+    claude: claudeBash('git reset --hard'),
+    cursor: JSON.stringify({ hook_event_name: 'beforeShellExecution', command: 'git reset --hard', cwd: workspace, workspace_roots: [workspace] }),
+    copilot: JSON.stringify({ timestamp: 1, cwd: workspace, toolName: 'bash', toolArgs: JSON.stringify({ command: 'git reset --hard' }) }),
+    gemini: JSON.stringify({ hook_event_name: 'BeforeTool', cwd: workspace, tool_name: 'run_shell_command', tool_input: { command: 'git reset --hard' } }),
+    codex: JSON.stringify({ hook_event_name: 'PreToolUse', cwd: workspace, tool_name: 'Bash', tool_input: { command: 'git reset --hard' } }),
+  };
+  await withEditor(person('deny'), [workspace], async (seen) => {
+    for (const agent of AGENTS) {
+      const r = await runHook(['hook', agent], inputs[agent]);
+      assert.equal(r.code, 0, agent);
+      const out = JSON.parse(r.stdout);
+      const decision = out.hookSpecificOutput?.permissionDecision ?? out.permissionDecision ?? out.permission ?? out.decision;
+      const reason = out.hookSpecificOutput?.permissionDecisionReason ?? out.permissionDecisionReason ?? out.user_message ?? out.reason;
+      assert.equal(decision, 'deny', agent);
+      assert.equal(reason, 'Interlock: denied (git/reset-hard: discards work)', agent);
+    }
+    assert.deepEqual(seen.map((s) => (s.source as { agent: string }).agent), [...AGENTS]);
+  });
+});
+
+test('with the editor open, Gemini and Codex get the person’s approval as an allow', async () => {
+  await withEditor(person('allow'), [workspace], async () => {
+    const gemini = await runHook(['hook', 'gemini'], JSON.stringify({ hook_event_name: 'BeforeTool', cwd: workspace, tool_name: 'run_shell_command', tool_input: { command: 'git reset --hard' } }));
+    assert.deepEqual(JSON.parse(gemini.stdout), { decision: 'allow' });
+    // Codex reads any allow as a failed hook: approval is silence.
+    const codex = await runHook(['hook', 'codex'], JSON.stringify({ hook_event_name: 'PreToolUse', cwd: workspace, tool_name: 'Bash', tool_input: { command: 'git reset --hard' } }));
+    assert.deepEqual([codex.code, codex.stdout], [0, '']);
+  });
+});
+
+test('Cursor finds the editor window by its workspace roots', async () => {
+  await withEditor(person('allow'), [workspace], async (seen) => {
+    const input = JSON.stringify({ hook_event_name: 'beforeShellExecution', command: 'git reset --hard', cwd: '/', workspace_roots: [workspace] });
+    const r = await runHook(['hook', 'cursor'], input);
+    assert.equal(JSON.parse(r.stdout).permission, 'allow');
+    assert.equal(seen.length, 1);
+  });
+});
+
+test('allow and block never ask the editor', async () => {
+  await withEditor(person('allow'), [workspace], async (seen) => {
+    const allow = await runHook(['hook', 'claude'], claudeBash('git status'));
+    assert.equal(allow.stdout, '');
+    const block = await runHook(['hook', 'claude'], claudeBash('rm -rf /'));
+    assert.equal(JSON.parse(block.stdout).hookSpecificOutput.permissionDecision, 'deny');
+    assert.equal(seen.length, 0);
+  });
+});
+
+test('a modal nobody answers is a deny before the agent’s own timeout', async () => {
+  const never: GuardHandler = () => new Promise(() => undefined);
+  await withEditor(never, [workspace], async (seen) => {
+    const r = await runHook(['hook', 'claude'], claudeBash('git reset --hard'), { INTERLOCK_HOOK_TIMEOUT_MS: '1500' });
+    assert.ok(r.ms < 4000, `answered in ${r.ms} ms`);
+    const out = JSON.parse(r.stdout).hookSpecificOutput;
+    assert.equal(out.permissionDecision, 'deny');
+    assert.match(out.permissionDecisionReason, /nobody answered/);
+    assert.equal(seen.length, 1);
+  });
+});
+
+test('an editor that lets a confirm through without a person does not count as approval', async () => {
+  const harmless: GuardHandler = async () => ({ outcome: 'allow', decision: 'allow', by: 'policy', message: 'allowed' });
+  await withEditor(harmless, [workspace], async () => {
+    const r = await runHook(['hook', 'claude'], claudeBash('git reset --hard'));
+    const out = JSON.parse(r.stdout).hookSpecificOutput;
+    assert.equal(out.permissionDecision, 'ask');
+    assert.match(out.permissionDecisionReason, /the editor did not ask a person/);
+  });
+});
+
+test('a paused guard (confirm let through by policy) is honoured for shell commands', async () => {
+  const paused: GuardHandler = async () => ({ outcome: 'allow', decision: 'confirm', by: 'policy', message: 'allowed while the guard is paused' });
+  await withEditor(paused, [workspace], async () => {
+    const r = await runHook(['hook', 'claude'], claudeBash('git reset --hard'));
+    assert.equal(r.stdout, '');
+  });
+});
+
+test('an MCP tool call reaches the modal as a readable call, and only a person can approve it', async () => {
+  await withEditor(person('allow'), [workspace], async (seen) => {
+    const input = JSON.stringify({ hook_event_name: 'PreToolUse', cwd: workspace, tool_name: 'mcp__github__delete_repository', tool_input: { repo: 'shop' } });
+    const r = await runHook(['hook', 'claude'], input);
+    assert.equal(JSON.parse(r.stdout).hookSpecificOutput.permissionDecision, 'allow');
+    assert.equal(seen[0].command, 'github.delete_repository {"repo":"shop"}');
+    assert.deepEqual(seen[0].source, { kind: 'agent', agent: 'claude', tool: 'mcp__github__delete_repository', event: 'PreToolUse' });
+  });
+});
+
+test('a window whose guard is gone: the agent asks; in production the hook refuses', async () => {
+  const dead = await startGuardServer({ handler: person('allow') });
+  const { port, secret } = dead;
+  await dead.close();
+  const entry = registerWindow({ pid: process.pid, port, secret, folders: [home], app: 'test' }, { INTERLOCK_REGISTRY_DIR: registry });
+  try {
+    const dev = JSON.parse((await runHook(['hook', 'claude'], claudeBash('git reset --hard'))).stdout).hookSpecificOutput;
+    assert.equal(dev.permissionDecision, 'ask');
+    assert.match(dev.permissionDecisionReason, /could not be reached/);
+    const production = JSON.parse((await runHook(['hook', 'claude'], claudeBash('git reset --hard', prod))).stdout).hookSpecificOutput;
+    assert.equal(production.permissionDecision, 'deny');
+    assert.match(production.permissionDecisionReason, /production; refused/);
+  } finally {
+    entry.dispose();
+  }
+});
+
+test('Codex steps aside for a command its own prefix_rule prompts for', async () => {
+  const codexHome = join(home, 'codex-home');
+  mkdirSync(join(codexHome, 'rules'), { recursive: true });
+  writeFileSync(join(codexHome, 'rules', 'default.rules'), '# mine\nprefix_rule(\n    pattern = ["git", ["push", "fetch"]],\n    decision = "prompt",\n    justification = "ask me (really)",\n)\n');
+  const input = (command: string): string => JSON.stringify({ hook_event_name: 'PreToolUse', cwd: workspace, tool_name: 'Bash', tool_input: { command } });
+  const covered = await runHook(['hook', 'codex'], input('git push --force origin main'), { CODEX_HOME: codexHome });
+  assert.deepEqual([covered.code, covered.stdout], [0, '']);
+  const notCovered = await runHook(['hook', 'codex'], input('git reset --hard'), { CODEX_HOME: codexHome });
+  assert.equal(JSON.parse(notCovered.stdout).hookSpecificOutput.permissionDecision, 'deny');
+  // Operators hide what else runs: no stepping aside.
+  const compound = await runHook(['hook', 'codex'], input('git push --force && rm -rf build'), { CODEX_HOME: codexHome });
+  assert.equal(JSON.parse(compound.stdout).hookSpecificOutput.permissionDecision, 'deny');
+});
+
+test('Gemini steps aside for a command its own ask_user policy covers', async () => {
+  mkdirSync(join(home, '.gemini', 'policies'), { recursive: true });
+  writeFileSync(join(home, '.gemini', 'policies', 'mine.toml'), '[[rule]]\ntoolName = "run_shell_command"\ncommandPrefix = ["git reset", "git clean"]\ndecision = "ask_user"\npriority = 500\n');
+  try {
+    const input = (command: string): string => JSON.stringify({ hook_event_name: 'BeforeTool', cwd: workspace, tool_name: 'run_shell_command', tool_input: { command } });
+    assert.equal((await runHook(['hook', 'gemini'], input('git reset --hard'))).stdout, '');
+    assert.equal(JSON.parse((await runHook(['hook', 'gemini'], input('git push --force'))).stdout).decision, 'deny');
+  } finally {
+    rmSync(join(home, '.gemini'), { recursive: true, force: true });
+  }
+});
+
+test('two Interlock hooks on the same call (VS Code runs Claude’s and Copilot’s hook files) ask once', async () => {
+  const slow: GuardHandler = async () => {
+    await new Promise((r) => setTimeout(r, 400));
+    return { outcome: 'allow', decision: 'confirm', by: 'person', message: 'approved' };
+  };
+  await withEditor(slow, [workspace], async (seen) => {
+    const input = JSON.stringify({ hookEventName: 'PreToolUse', cwd: workspace, tool_name: 'run_in_terminal', tool_input: { command: 'git reset --hard' }, tool_use_id: 'call-42' });
+    const [a, b] = await Promise.all([runHook(['hook', 'claude'], input), runHook(['hook', 'copilot'], input)]);
+    assert.equal(seen.length, 1);
+    assert.deepEqual([a.stdout === '', b.stdout === ''].sort(), [false, true]);
+    const answered = JSON.parse(a.stdout || b.stdout).hookSpecificOutput;
+    assert.equal(answered.permissionDecision, 'allow');
+    // The claim is released: the next call with that id is asked again.
+    await runHook(['hook', 'claude'], input);
+    assert.equal(seen.length, 2);
+  });
+});
