@@ -7,6 +7,8 @@ import { createEngine } from '../src/engine/index';
 import { UNKNOWN_ENVIRONMENT } from '../src/engine/evaluate';
 import { lexPlainWords } from '../src/engine/parse';
 import { grammarBytes, loadPacks, CORPUS } from '../test/unit/helpers';
+import { benchHooks } from './hooks';
+import { benchShells } from './shells';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -125,6 +127,8 @@ async function main(): Promise<void> {
   await inProcess(commands);
   throughput(commands);
   processPerCommand(commands);
+  await benchHooks(CLI, quick ? 10 : 30);
+  await benchShells(quick ? 50 : 200);
 }
 
 void main();

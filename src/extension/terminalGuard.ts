@@ -55,12 +55,15 @@ export function registerTerminalGuard(context: vscode.ExtensionContext, guard: G
     env.replace('INTERLOCK_UNREACHABLE', settings.current.whenUnreachable);
     env.replace('INTERLOCK_ASK_TIMEOUT', String(settings.current.confirmTimeoutSeconds + 10));
     // bash: the prompt command loads the hook once; VS Code's own integration chains PROMPT_COMMAND.
-    env.prepend('PROMPT_COMMAND', `[ -n "$__interlock_loaded" ] || . "${hookDir}/interlock.bash";`);
+    // The hook keeps `$?` for the user's own prompt commands and handles being loaded twice.
+    env.prepend('PROMPT_COMMAND', `__interlock_s=$?; . "${hookDir}/interlock.bash"\n`);
     if (process.env.BASH_ENV) env.replace('INTERLOCK_USER_BASH_ENV', process.env.BASH_ENV);
     env.replace('BASH_ENV', join(hookDir, 'interlock-noninteractive.bash'));
     env.replace('INTERLOCK_USER_ZDOTDIR', process.env.ZDOTDIR ?? '');
     env.replace('ZDOTDIR', join(hookDir, 'zsh'));
-    env.prepend('XDG_DATA_DIRS', `${join(hookDir, 'fish-data')}:`);
+    // An unset XDG_DATA_DIRS means the default; prepending to nothing would hide fish's own files.
+    if (process.env.XDG_DATA_DIRS) env.prepend('XDG_DATA_DIRS', `${join(hookDir, 'fish-data')}:`);
+    else env.replace('XDG_DATA_DIRS', `${join(hookDir, 'fish-data')}:/usr/local/share:/usr/share`);
     for (const f of vscode.workspace.workspaceFolders ?? []) {
       const scoped = env.getScoped({ workspaceFolder: f });
       const r = host.resolve(f);
