@@ -168,7 +168,7 @@ async function runScenario(s, index, browser, extensionsDir) {
     await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}`, { timeout: 30_000 });
     await waitForWorkbench(page, basename(workspace));
     notes.push(`workbench ready ${seconds(Date.now() - navigatedAt)} after navigation`);
-    await s.body(page, { workspace, userDataDir: server.userDataDir, navigatedAt, shot, note: (text) => notes.push(text) });
+    await s.body(page, { workspace, userDataDir: server.userDataDir, env, navigatedAt, shot, note: (text) => notes.push(text) });
   };
 
   const t0 = performance.now();

@@ -7,6 +7,8 @@
  * @typedef {object} ScenarioContext
  * @property {string} workspace   the fixture's fresh copy, open in the workbench
  * @property {string} userDataDir code-server's user-data dir (logs/ holds the extension host's logs)
+ * @property {NodeJS.ProcessEnv} env  the environment code-server runs with (its HOME, XDG_* and TMPDIR): a
+ *   process started with it finds what the editor registered, as an agent on the same machine would
  * @property {number} navigatedAt when the browser was sent to the workbench (ms since the epoch)
  * @property {(name: string) => Promise<string>} shot  screenshot into .test-output/e2e/<scenario>/
  * @property {(text: string) => void} note  a line printed under the scenario's result, e.g. a timing

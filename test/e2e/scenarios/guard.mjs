@@ -43,7 +43,7 @@ const logTime = (stamp) => new Date(stamp.replace(' ', 'T')).getTime();
  * would miss the hook's environment.
  * @param {Page} page @param {ScenarioContext} ctx
  */
-async function guardReady(page, ctx) {
+export async function guardReady(page, ctx) {
   await statusBarItem(page, { id: 'interlock.environment' }).first().waitFor({ state: 'visible', timeout: 60_000 });
   const log = await interlockLogFile(ctx.userDataDir);
   await waitFor(() => /guard listening on 127\.0\.0\.1:\d+/.test(readFileSync(log, 'utf8')), { timeoutMs: 30_000, what: `"guard listening" in ${log}` });
@@ -57,7 +57,7 @@ async function guardReady(page, ctx) {
  * @param {Page} page @param {{ tabAt?: number }} [timing] @param {number} [timeoutMs]
  * @returns {Promise<Frame>}
  */
-function confirmation(page, timing = {}, timeoutMs = 30_000) {
+export function confirmation(page, timing = {}, timeoutMs = 30_000) {
   const tab = page.locator('.tabs-container .tab', { hasText: 'Interlock: confirm command' });
   return waitFor(
     async () => {
@@ -96,7 +96,7 @@ function repositoryWithRemote(workspace) {
 }
 
 /** @param {Page} page */
-async function confirmationGone(page) {
+export async function confirmationGone(page) {
   await waitFor(async () => !(await webviewFrameNow(page, '#approve-once')), { timeoutMs: 10_000, what: 'the confirmation panel to close' });
 }
 
