@@ -3,10 +3,19 @@
  * removed, edited or reordered entry breaks the chain `verifyAuditText` checks. Appends are
  * synchronous and fsync'd before the caller answers anyone, and serialised across processes by a
  * lock file, because every editor window of a user shares the one log.
+ *
+ * A damaged log (a torn last line after a crash, garbage, an edited line) never stops appends:
+ * the next entry chains from the damaged line's text, so the chain stays checkable after it and
+ * `verifyAuditText` names the damaged lines. An append that fails (a full disk) leaves the file as
+ * it was and throws; one that returns is on disk.
  */
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  accessSync, closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statfsSync, statSync, unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export type AuditOutcome = 'allowed' | 'approved' | 'denied' | 'blocked' | 'timed-out' | 'ran-unguarded' | 'paused' | 'resumed';
 
@@ -37,39 +46,132 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(JSON.stringify(entry)).digest('hex');
 }
 
-/** Read the last line of a file without reading the whole file. */
-function lastLine(fd: number): string | undefined {
+const HASH = /^[0-9a-f]{64}$/;
+
+/** The entry a line holds, or undefined for anything that is not one (torn, garbage, not an object). */
+export function parseAuditEntry(line: string): AuditEntry | undefined {
+  let e: unknown;
+  try {
+    e = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) return undefined;
+  const r = e as Record<string, unknown>;
+  return typeof r.hash === 'string' && HASH.test(r.hash) && typeof r.prev === 'string' && Number.isSafeInteger(r.seq) ? (e as AuditEntry) : undefined;
+}
+
+/** What the next line chains from: the last entry's hash, or the hash of a damaged line's text. */
+function chainHash(line: string): string {
+  return parseAuditEntry(line)?.hash ?? createHash('sha256').update(line).digest('hex');
+}
+
+/** How far back an append looks for the last good entry's sequence number behind damaged lines. */
+const SEQ_LOOKBACK_BYTES = 1024 * 1024;
+
+interface Tail {
+  size: number;
+  /** The last line, without its newline; undefined for an empty file. */
+  last?: string;
+  /** The file ends in the middle of a line (a torn write). */
+  torn: boolean;
+  /** Sequence number of the last well-formed entry found, if any. */
+  seq?: number;
+}
+
+/** Read the end of the log without reading the whole file. */
+function readTail(fd: number): Tail {
   const size = fstatSync(fd).size;
-  if (size === 0) return undefined;
+  if (size === 0) return { size, torn: false };
   const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
   let end = size;
-  let tail = '';
-  while (end > 0) {
+  let text = '';
+  let torn = false;
+  let last: string | undefined;
+  while (end > 0 && (last === undefined || size - end < SEQ_LOOKBACK_BYTES)) {
     const len = Math.min(chunk.length, end);
     readSync(fd, chunk, 0, len, end - len);
-    tail = chunk.subarray(0, len).toString('utf8') + tail;
+    // latin1 keeps bytes apart: a chunk boundary inside a UTF-8 character must not mangle it.
+    text = chunk.subarray(0, len).toString('latin1') + text;
+    if (end === size) torn = !text.endsWith('\n');
     end -= len;
-    const trimmed = tail.replace(/\n+$/, '');
-    const nl = trimmed.lastIndexOf('\n');
-    if (nl >= 0) return trimmed.slice(nl + 1);
-    if (end === 0) return trimmed;
+    // Only the file's own final newline goes: an empty line before it is a line, as verify sees it.
+    const lines = (torn ? text : text.slice(0, -1)).split('\n');
+    // The first piece may be the cut end of a longer line, unless the file starts there.
+    const whole = end === 0 ? lines : lines.slice(1);
+    if (whole.length === 0) continue;
+    last ??= Buffer.from(whole[whole.length - 1], 'latin1').toString('utf8');
+    for (let i = whole.length - 1; i >= 0; i--) {
+      const entry = parseAuditEntry(Buffer.from(whole[i], 'latin1').toString('utf8'));
+      if (entry) return { size, last, torn, seq: entry.seq };
+    }
   }
-  return undefined;
+  return { size, last, torn };
 }
 
 function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Take the log's lock file; a lock older than `staleMs` (its holder died) is broken. */
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Move a lock aside, and delete it only if it is still the one judged stale: another writer may
+ * have broken it and taken a fresh one in between, and that one is put back.
+ */
+function breakLock(lockPath: string, judged: string): void {
+  const aside = `${lockPath}.${randomBytes(6).toString('hex')}.stale`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return;
+  }
+  let now = '';
+  try {
+    now = readFileSync(aside, 'utf8');
+  } catch {
+    // unreadable: treat as changed
+  }
+  if (now !== judged) {
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+      // the place is taken again; that holder and this one overlap, which the chain would show
+    }
+  }
+  try {
+    unlinkSync(aside);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Take the log's lock file. A lock whose holder is known dead (its pid, on this host) is broken at
+ * once; any lock older than `staleMs` is broken too (its holder hung or was on another host).
+ */
 function lock(path: string, staleMs = 5000, waitMs = 10_000): () => void {
   const lockPath = `${path}.lock`;
+  const me = `${process.pid}@${hostname()}`;
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
+      try {
+        writeSync(fd, me);
+      } catch {
+        // A full disk may refuse even these few bytes; the lock is held all the same (the file
+        // exists), only a crash now would leave it to the age rule.
+      } finally {
+        closeSync(fd);
+      }
       return () => {
         try {
           unlinkSync(lockPath);
@@ -80,7 +182,10 @@ function lock(path: string, staleMs = 5000, waitMs = 10_000): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       try {
-        if (Date.now() - statSync(lockPath).mtimeMs > staleMs) unlinkSync(lockPath);
+        const holder = readFileSync(lockPath, 'utf8');
+        const [pid, host] = holder.split('@');
+        const dead = host === hostname() && /^\d+$/.test(pid) && processGone(Number(pid));
+        if (dead || Date.now() - statSync(lockPath).mtimeMs > staleMs) breakLock(lockPath, holder);
       } catch {
         // it went away between the checks
       }
@@ -94,40 +199,83 @@ export interface AuditLog {
   readonly path: string;
   /** Append an entry and flush it to disk; throws if it could not be written. */
   append(fields: AuditFields): AuditEntry;
+  /**
+   * Why an append would fail now (no room left on the disk, no write access), or undefined. Cheap:
+   * for checking before a person is asked to approve something that could not then be recorded.
+   * An append can still fail after a clean check (the disk fills in between).
+   */
+  problem(): string | undefined;
+}
+
+/** Room an append needs, with margin: an entry is a few KiB at most, plus the lock file. */
+const MIN_FREE_BYTES = 64 * 1024;
+
+/** Write all of `data`: a write to a filling disk may take part of it and fail on the rest. */
+function writeAll(fd: number, data: Buffer): void {
+  for (let off = 0; off < data.length; ) {
+    const n = writeSync(fd, data, off, data.length - off);
+    if (n <= 0) throw Object.assign(new Error('the write made no progress'), { code: 'EIO' });
+    off += n;
+  }
 }
 
 export function openAuditLog(path: string): AuditLog {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   return {
     path,
-    append(fields) {
-      const release = lock(path);
+    problem() {
+      const dir = dirname(path);
       try {
-        const fd = openSync(path, 'a+', 0o600);
+        accessSync(dir, constants.W_OK);
+        if (existsSync(path)) accessSync(path, constants.W_OK);
+      } catch (e) {
+        return `the audit log ${path} cannot be written: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      }
+      try {
+        const fs = statfsSync(dir);
+        if (fs.bavail * fs.bsize < MIN_FREE_BYTES) return `the audit log ${path} could not be written: the disk is full`;
+      } catch {
+        // statfs unavailable here: only an append can tell
+      }
+      return undefined;
+    },
+    append(fields) {
+      try {
+        const release = lock(path);
         try {
-          const last = lastLine(fd);
-          let prev = GENESIS;
-          let seq = 1;
-          if (last) {
+          const fd = openSync(path, 'a+', 0o600);
+          try {
+            const tail = readTail(fd);
+            const prev = tail.last === undefined ? GENESIS : chainHash(tail.last);
+            const body: Omit<AuditEntry, 'hash'> = { seq: (tail.seq ?? 0) + 1, time: new Date().toISOString(), ...fields, prev };
+            const entry: AuditEntry = { ...body, hash: entryHash(body) };
+            // After a torn last line the entry starts a line of its own, so it is not glued to the
+            // fragment (which would make both unreadable) and the fragment stays visible.
+            const text = `${tail.torn ? '\n' : ''}${JSON.stringify(entry)}\n`;
             try {
-              const p = JSON.parse(last) as AuditEntry;
-              prev = p.hash;
-              seq = p.seq + 1;
-            } catch {
-              // A torn or corrupted last line: chain from its text, so verify shows the break here.
-              prev = createHash('sha256').update(last).digest('hex');
+              writeAll(fd, Buffer.from(text, 'utf8'));
+              fsyncSync(fd);
+            } catch (e) {
+              // Take back whatever part did land, so the log does not end in a torn line.
+              try {
+                ftruncateSync(fd, tail.size);
+                fsyncSync(fd);
+              } catch {
+                // the next append starts a new line after it
+              }
+              throw e;
             }
+            return entry;
+          } finally {
+            closeSync(fd);
           }
-          const body: Omit<AuditEntry, 'hash'> = { seq, time: new Date().toISOString(), ...fields, prev };
-          const entry: AuditEntry = { ...body, hash: entryHash(body) };
-          writeSync(fd, JSON.stringify(entry) + '\n');
-          fsyncSync(fd);
-          return entry;
         } finally {
-          closeSync(fd);
+          release();
         }
-      } finally {
-        release();
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        const reason = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EDQUOT' ? 'the disk quota is used up' : err.message;
+        throw Object.assign(new Error(`the audit log ${path} could not be written: ${reason}${err.code && !reason.includes(err.code) ? ` (${err.code})` : ''}`), { code: err.code, cause: e });
       }
     },
   };
@@ -148,12 +296,10 @@ export function verifyAuditText(text: string): VerifyResult {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   lines.forEach((line, i) => {
-    let e: AuditEntry;
-    try {
-      e = JSON.parse(line) as AuditEntry;
-    } catch {
-      problems.push({ line: i + 1, problem: 'not valid JSON (torn or corrupted line)' });
-      prev = createHash('sha256').update(line).digest('hex');
+    const e = parseAuditEntry(line);
+    if (!e) {
+      problems.push({ line: i + 1, problem: 'not an audit entry (a torn, corrupted or foreign line)' });
+      prev = chainHash(line);
       return;
     }
     entries++;

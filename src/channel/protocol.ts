@@ -54,13 +54,51 @@ export interface GuardAnswer {
   full?: Decision;
 }
 
+/** Longest name, shell, tool or event a request may carry: they are labels, not payloads. */
+const MAX_LABEL = 4096;
+
+function isLabel(x: unknown, required = false): boolean {
+  return x === undefined ? !required : typeof x === 'string' && x.length <= MAX_LABEL;
+}
+
+/** Whether `x` is a request source as the hooks send it; anything else is refused, not guessed at. */
+export function isRequestSource(x: unknown): x is RequestSource {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const s = x as Record<string, unknown>;
+  if (s.kind === 'terminal') return isLabel(s.name) && isLabel(s.shell) && (s.pid === undefined || (Number.isSafeInteger(s.pid) && (s.pid as number) > 0));
+  if (s.kind === 'task') return isLabel(s.name, true);
+  if (s.kind === 'agent') return isLabel(s.agent, true) && isLabel(s.tool) && isLabel(s.event);
+  return false;
+}
+
+const DECISIONS = new Set(['allow', 'confirm', 'block']);
+const RISKS = new Set(['none', 'low', 'medium', 'high', 'critical']);
+
+/** Whether `x` is what an agent hook sends as its findings; the guard folds these into its decision. */
+export function isHookFindings(x: unknown): x is HookFindings {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
+  const h = x as Record<string, unknown>;
+  return (
+    (h.subject === 'shell' || h.subject === 'tool' || h.subject === 'files') &&
+    typeof h.deadline === 'number' && Number.isFinite(h.deadline) &&
+    Array.isArray(h.reasons) &&
+    h.reasons.every((r: unknown) => {
+      if (typeof r !== 'object' || r === null) return false;
+      const o = r as Record<string, unknown>;
+      return typeof o.rule === 'string' && typeof o.message === 'string' && DECISIONS.has(o.decision as string) && (o.risk === undefined || RISKS.has(o.risk as string));
+    })
+  );
+}
+
 export function isGuardRequest(x: unknown): x is GuardRequest {
   if (typeof x !== 'object' || x === null) return false;
   const r = x as Record<string, unknown>;
   return (
-    typeof r.v === 'number' && typeof r.secret === 'string' && typeof r.id === 'string' && r.id.length <= 128 &&
+    typeof r.v === 'number' && typeof r.secret === 'string' && typeof r.id === 'string' && r.id.length > 0 && r.id.length <= 128 &&
     (r.type === 'check' || r.type === 'ping') &&
     (r.command === undefined || typeof r.command === 'string') &&
-    (r.cwd === undefined || typeof r.cwd === 'string')
+    (r.cwd === undefined || typeof r.cwd === 'string') &&
+    (r.source === undefined || isRequestSource(r.source)) &&
+    (r.hook === undefined || isHookFindings(r.hook))
   );
 }

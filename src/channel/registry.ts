@@ -3,8 +3,8 @@
  * directory (0700, files 0600), so an agent hook started anywhere can find the window open on its
  * workspace and ask it. Files of windows whose process is gone are ignored and cleaned up.
  */
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -17,14 +17,31 @@ export interface WindowEntry {
   started: string;
 }
 
-/** The per-user registry directory; created private, refused if someone else could write it. */
+/** Create `dir` private (0700), or throw if it is not a directory of this user's (a symlink, someone else's). */
+function privateDir(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) throw new Error(`${dir} is not a directory owned by this user`);
+  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  return dir;
+}
+
+/**
+ * The per-user registry directory; created private, refused if someone else could write it. An
+ * explicit INTERLOCK_REGISTRY_DIR is used or refused as it is. Otherwise the usual place (under
+ * XDG_RUNTIME_DIR, else the shared temporary directory); if another user holds that name first
+ * (their directory, or a symlink), a directory in this user's home instead: every window and hook
+ * of the user makes the same choice, so they still find each other.
+ */
 export function registryDir(env: Record<string, string | undefined> = process.env): string {
-  const base = env.INTERLOCK_REGISTRY_DIR ?? (env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'interlock') : join(tmpdir(), `interlock-${process.getuid?.() ?? 'user'}`));
-  mkdirSync(base, { recursive: true, mode: 0o700 });
-  const st = lstatSync(base);
-  if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) throw new Error(`${base} is not a directory owned by this user`);
-  if ((st.mode & 0o077) !== 0) chmodSync(base, 0o700);
-  return base;
+  if (env.INTERLOCK_REGISTRY_DIR) return privateDir(env.INTERLOCK_REGISTRY_DIR);
+  const uid = process.getuid?.() ?? 'user';
+  const usual = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'interlock') : join(tmpdir(), `interlock-${uid}`);
+  try {
+    return privateDir(usual);
+  } catch {
+    return privateDir(join(env.HOME || homedir(), '.cache', 'interlock', `registry-${uid}`));
+  }
 }
 
 export function registerWindow(entry: Omit<WindowEntry, 'started'>, env?: Record<string, string | undefined>): { file: string; dispose(): void } {
@@ -43,12 +60,35 @@ export function registerWindow(entry: Omit<WindowEntry, 'started'>, env?: Record
   };
 }
 
+/** A window file as registerWindow writes it; anything else is not an endpoint to trust. */
+function isWindowEntry(x: unknown): x is WindowEntry {
+  if (typeof x !== 'object' || x === null) return false;
+  const e = x as Record<string, unknown>;
+  return (
+    Number.isSafeInteger(e.pid) && (e.pid as number) > 0 &&
+    Number.isInteger(e.port) && (e.port as number) > 0 && (e.port as number) < 65536 &&
+    typeof e.secret === 'string' && e.secret.length > 0 &&
+    Array.isArray(e.folders) && e.folders.every((f) => typeof f === 'string')
+  );
+}
+
+/**
+ * Whether the window's process still runs as this user. A pid now held by someone else's process
+ * (the window died and the number was reused) is a dead window: its port may be theirs too.
+ */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    // ESRCH: gone; EPERM: a process of another user, so not the window that registered.
+    return false;
+  }
+  if (!process.getuid) return true;
+  try {
+    return statSync(`/proc/${pid}`).uid === process.getuid();
+  } catch {
+    // Gone since the signal check, or no /proc here (not Linux: the signal check is all there is).
+    return !existsSync('/proc/self');
   }
 }
 
@@ -68,7 +108,8 @@ export function liveWindows(env?: Record<string, string | undefined>): WindowEnt
       const st = lstatSync(file);
       // Only regular files we own and nobody else can read: anything else is not ours to trust.
       if (!st.isFile() || (process.getuid && st.uid !== process.getuid()) || (st.mode & 0o077) !== 0) continue;
-      const entry = JSON.parse(readFileSync(file, 'utf8')) as WindowEntry;
+      const entry: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (!isWindowEntry(entry)) continue;
       if (!alive(entry.pid)) {
         unlinkSync(file);
         continue;

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { verifyAuditText } from '../audit/auditLog';
+import { parseAuditEntry, verifyAuditText } from '../audit/auditLog';
 import type { AuditEntry, AuditLog } from '../audit/auditLog';
 import { escapeHtml } from './explainCommand';
 
@@ -18,11 +18,8 @@ export function registerAuditView(audit: AuditLog): vscode.Disposable {
     }
     const v = verifyAuditText(text);
     const entries = text.split('\n').filter(Boolean).slice(-SHOWN).reverse().flatMap((l) => {
-      try {
-        return [JSON.parse(l) as AuditEntry];
-      } catch {
-        return [];
-      }
+      const e = parseAuditEntry(l);
+      return e ? [e] : [];
     });
     const nonce = randomBytes(16).toString('base64');
     const panel = vscode.window.createWebviewPanel('interlock.audit', 'Interlock: Audit Log', vscode.ViewColumn.Active, { enableScripts: false, localResourceRoots: [] });

@@ -22,6 +22,8 @@ export interface GuardRequestInput {
   hook?: HookFindings;
   /** Called before a person is asked or a block is answered: a task guard stops the task here. */
   stopFirst?: () => void;
+  /** Aborted when the asker went away (its terminal or hook closed the connection): nothing will run. */
+  signal?: AbortSignal;
 }
 
 export type GuardResult = Omit<GuardAnswer, 'v' | 'id'>;
@@ -63,14 +65,22 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
     }
   })();
 
+  /** Set while writes to the audit log fail: the person is told once per failure, not once per command. */
+  let auditFailing = false;
+
   /** Write the entry; if the log cannot be written the command is refused, never silently run. */
   const record = (fields: AuditFields): string | undefined => {
     try {
       audit.append({ ...fields, user });
+      if (auditFailing) log.info('audit log writes work again');
+      auditFailing = false;
       return undefined;
     } catch (e) {
       log.error(`audit log write failed: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`Interlock could not write its audit log (${(e as Error).message}). Commands that need a decision are refused until it can.`);
+      if (!auditFailing) {
+        void vscode.window.showErrorMessage(`Interlock could not write its audit log (${(e as Error).message}). Production commands are refused until it can.`);
+      }
+      auditFailing = true;
       return (e as Error).message;
     }
   };
@@ -120,7 +130,22 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
       if (!failed) return { outcome: 'allow', decision: 'confirm', by: 'person', rule, message: 'approved earlier in this session', full: d };
     }
     req.stopFirst?.();
+    // An approval that cannot be recorded is refused afterwards: in production, do not ask for it.
+    const unwritable = d.environment.production ? audit.problem() : undefined;
+    if (unwritable) {
+      record({ ...base, outcome: 'denied', by: 'guard-error', detail: unwritable });
+      return { outcome: 'deny', decision: 'confirm', by: 'guard-error', rule, message: `the audit log cannot be written (${unwritable}); production commands are refused`, full: d };
+    }
+    if (req.signal?.aborted) {
+      record({ ...base, outcome: 'denied', by: 'nobody', detail: 'the asker went away before a person was asked' });
+      return { outcome: 'deny', decision: 'confirm', by: 'policy', rule, message: 'the asker went away', full: d };
+    }
     const answer = await panel.ask({ command: req.command, decision: d, source: req.source, workspace: folder?.name, deadline: req.hook?.deadline });
+    if (answer.outcome === 'approved' && req.signal?.aborted) {
+      // Nothing will run: the log must not say a command was approved to run when nobody ran it.
+      record({ ...base, outcome: 'denied', by: 'nobody', detail: 'approved after the asker went away; not run' });
+      return { outcome: 'deny', decision: 'confirm', by: 'person', rule, message: 'approved after the asker went away; not run', full: d };
+    }
     if (answer.outcome === 'approved') {
       const failed = record({ ...base, outcome: 'approved', by: answer.scope === 'session' ? 'person (for this session)' : 'person' });
       if (failed) return { outcome: 'deny', decision: 'confirm', by: 'guard-error', rule, message: `approved, but the audit log cannot be written (${failed}); not run` };

@@ -76,27 +76,32 @@ export function registerTerminalGuard(context: vscode.ExtensionContext, guard: G
     }
   };
 
+  const register = (): void => {
+    if (!server) return;
+    try {
+      registration = registerWindow({ pid: process.pid, port: server.port, secret: server.secret, folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), app: vscode.env.appName });
+    } catch (e) {
+      log.error(`the window registry cannot be written (${(e as Error).message}); agent hooks will not find this window and will use the agent's own prompt`);
+    }
+  };
+
   const start = async (): Promise<void> => {
     server = await startGuardServer({
       log: (m) => log.warn(m),
-      handler: async (req) => {
+      handler: async (req, hctx) => {
         const source = req.source ?? { kind: 'terminal' };
         if (source.kind === 'terminal' && source.pid !== undefined) {
           const t = await terminalByPid(source.pid);
           if (t) (source as { name?: string }).name = t.name;
         }
-        return guard.decide({ command: req.command, cwd: req.cwd, source, hook: req.hook });
+        return guard.decide({ command: req.command, cwd: req.cwd, source, hook: req.hook, signal: hctx?.signal });
       },
     });
-    registration = registerWindow({
-      pid: process.pid,
-      port: server.port,
-      secret: server.secret,
-      folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-      app: vscode.env.appName,
-    });
     log.info(`guard listening on 127.0.0.1:${server.port}`);
+    // Terminals first: they find the guard through their environment, not the registry, so a
+    // registry that cannot be written must not leave them unguarded.
     applyEnvironment();
+    register();
   };
   const ready = start().catch((e: unknown) => {
     log.error(`the guard could not start: ${(e as Error).message}`);
@@ -108,7 +113,8 @@ export function registerTerminalGuard(context: vscode.ExtensionContext, guard: G
     host.onDidChange(applyEnvironment),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
       registration?.dispose();
-      if (server) registration = registerWindow({ pid: process.pid, port: server.port, secret: server.secret, folders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), app: vscode.env.appName });
+      registration = undefined;
+      register();
     }),
     vscode.window.onDidStartTerminalShellExecution((e) => {
       void secondLine(e).catch((err: unknown) => log.warn(`second-line check failed: ${(err as Error).message}`));
