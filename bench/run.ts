@@ -9,6 +9,7 @@ import { lexPlainWords } from '../src/engine/parse';
 import { grammarBytes, loadPacks, CORPUS } from '../test/unit/helpers';
 import { benchHooks } from './hooks';
 import { benchShells } from './shells';
+import { benchLoad } from './load';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
   processPerCommand(commands);
   await benchHooks(CLI, quick ? 10 : 30);
   await benchShells(quick ? 50 : 200);
+  await benchLoad();
 }
 
 void main();
