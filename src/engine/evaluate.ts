@@ -5,7 +5,8 @@
  */
 import { GrammarNeeded, newScope, parseCommandLine } from './parse';
 import type { BashGrammar } from './grammar';
-import { basename, unwrapCommand } from './unwrap';
+import { ParseCancelled } from './grammar';
+import { EMPTY_EXPANSIONS, basename, unwrapCommand } from './unwrap';
 import type { Effective, FileReader } from './unwrap';
 import { analyse, matches } from './match';
 import type { Analysed } from './match';
@@ -23,6 +24,19 @@ import type { Decision, DecisionKind, EnvironmentInfo, ParseIssue, Reason, Risk 
 export const MAX_LINE_LENGTH = 64 * 1024;
 /** Bracket and quote nesting beyond this is refused before parsing, to bound time and stack. */
 export const MAX_NESTING = 256;
+/**
+ * Milliseconds one decision may take, scripts it reads included. A line that needs longer is
+ * `confirm`: a person reads it instead, and the terminal or agent is not held up. Generous, so a
+ * cold or loaded machine never turns an ordinary line into a question; typical lines take well
+ * under a millisecond.
+ */
+export const TIME_BUDGET_MS = 1000;
+/**
+ * One parse may take this long plus a millisecond per 1,000 characters (half the grammar's speed on
+ * real shell text here): malformed input whose error recovery runs quadratic is stopped early.
+ */
+export const PARSE_BASE_MS = 25;
+export const PARSE_CHARS_PER_MS = 1000;
 
 export interface RuleIndex {
   packs: Pack[];
@@ -97,15 +111,58 @@ export function precheck(line: string): string | undefined {
   }
   let depth = 0;
   let max = 0;
+  let unmatched = 0;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
-    // ( { [ ` open, ) } ] close; backticks toggle but count as nesting for the bound.
+    // ( { [ open, ) } ] close.
     if (c === 40 || c === 123 || c === 91) depth++;
-    else if (c === 41 || c === 125 || c === 93) depth = Math.max(0, depth - 1);
+    else if (c === 41 || c === 125 || c === 93) {
+      if (depth === 0) unmatched++;
+      else depth--;
+    }
     if (depth > max) max = depth;
   }
   if (max > MAX_NESTING) return `the command nests ${max} levels deep, more than the ${MAX_NESTING} Interlock reads`;
+  // Each unmatched closer is a syntax error, and the grammar's error recovery is quadratic in
+  // their number (5,000 stray `)` take seconds): the mirror of the nesting bound.
+  if (unmatched > MAX_NESTING) return `the command has ${unmatched} unmatched closing brackets, more than the ${MAX_NESTING} Interlock reads`;
+  const misplaced = misplacedOperators(line);
+  if (misplaced > MAX_NESTING) return `the command has ${misplaced} misplaced shell operators, more than the ${MAX_NESTING} Interlock reads`;
   return undefined;
+}
+
+const OPERATOR = /\|\||&&|\|&|;;&|;;|;&|&>>|&>|>&|<&|<<<|<<-|<<|>>|<>|>\||[|&;<>]/y;
+const CONTROL = new Set(['||', '&&', '|&', ';;&', ';;', ';&', '|', '&', ';']);
+
+/**
+ * Operators where bash allows none: one right after a redirection (`> >`), or two control
+ * operators in a row (`| |`, `&& ;`). Each is a syntax error, and the grammar's error recovery is
+ * quadratic in their number, like unmatched closers. Quotes are not followed: a line would need
+ * hundreds in quoted text to be refused, and then a person reads it.
+ */
+function misplacedOperators(line: string): number {
+  let count = 0;
+  let previous: 'control' | 'redirect' | undefined;
+  for (let i = 0; i < line.length; ) {
+    const c = line[i];
+    if (c === ' ' || c === '\t' || c === '\n') {
+      i++;
+      continue;
+    }
+    // `<(…)` and `>(…)` are process substitutions: words, not redirections.
+    if ('|&;<>'.includes(c) && !((c === '<' || c === '>') && line[i + 1] === '(')) {
+      OPERATOR.lastIndex = i;
+      const op = OPERATOR.exec(line)![0];
+      const kind = CONTROL.has(op) ? 'control' : 'redirect';
+      if (previous === 'redirect' || (previous === 'control' && kind === 'control')) count++;
+      previous = kind;
+      i += op.length;
+      continue;
+    }
+    previous = undefined;
+    i++;
+  }
+  return count;
 }
 
 function failClosed(rule: string, message: string, environment: EnvironmentInfo): Decision {
@@ -120,19 +177,39 @@ export function evaluate(line: string, opts: EvaluateOptions): Decision {
   const environment = opts.environment;
   const problem = precheck(line);
   if (problem) return failClosed('interlock/unreadable-input', `Interlock cannot check this command safely: ${problem}.`, environment);
+  const clock = { deadline: performance.now() + TIME_BUDGET_MS };
   try {
-    return evaluateParsed(line, opts);
+    return evaluateParsed(line, opts, clock);
   } catch (e) {
     if (e instanceof GrammarNeeded) throw e;
+    if (e instanceof ParseCancelled) return failClosed('interlock/too-complex', OUT_OF_TIME, environment);
     if (e instanceof RangeError) return failClosed('interlock/too-complex', 'The command is too complex for Interlock to read; a person should look at it.', environment);
     return failClosed('interlock/engine-error', `Interlock failed while checking this command (${(e as Error).message}); a person should look at it.`, environment);
   }
 }
 
-function evaluateParsed(line: string, opts: EvaluateOptions): Decision {
+const OUT_OF_TIME = 'The command takes Interlock too long to read; a person should look at it.';
+
+interface Clock {
+  /** `performance.now()` time by which the decision must be done. */
+  deadline: number;
+}
+
+/** The grammar, stopped when a parse outruns its own bound or the decision's clock runs out. */
+function bounded(grammar: BashGrammar | undefined, clock: Clock): BashGrammar | undefined {
+  return grammar && {
+    parse: (text) => {
+      const own = Math.min(clock.deadline, performance.now() + PARSE_BASE_MS + text.length / PARSE_CHARS_PER_MS);
+      return grammar.parse(text, () => performance.now() > own);
+    },
+  };
+}
+
+function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Decision {
   const scope = newScope();
+  const grammar = bounded(opts.grammar, clock);
   const parsed = parseCommandLine(line, {
-    grammar: opts.grammar,
+    grammar,
     scope,
     depth: 0,
     via: [],
@@ -149,17 +226,25 @@ function evaluateParsed(line: string, opts: EvaluateOptions): Decision {
   const seen = new Set<string>();
   const lineFacts: EnvironmentInfo['facts'] = [];
   const policy = opts.policy ?? { productionPatterns: DEFAULT_PRODUCTION_PATTERNS, productionHosts: [] };
-  const unwrapCtx = { grammar: opts.grammar, reader: opts.reader, cwd: opts.cwd, home: opts.home, scope, issues };
+  const unwrapCtx = { grammar, reader: opts.reader, cwd: opts.cwd, home: opts.home, scope, issues };
   let cwd = opts.cwd;
+  let outOfTime = false;
   for (const command of parsed.commands) {
+    if (performance.now() > clock.deadline) {
+      outOfTime = true;
+      break;
+    }
     // `cd / && rm -rf *`: later relative paths resolve against where the line has moved to.
     if (command.depth === 0 && cwd !== ctx.paths.cwd) {
       ctx.paths = { ...ctx.paths, cwd };
       unwrapCtx.cwd = cwd;
     }
     for (const eff of unwrapCommand(command, unwrapCtx)) {
-      cwd = followCd(eff, cwd, opts.home);
-      noteTerraformWorkspace(eff, scope.vars);
+      // A reading that assumes unset variables flags more; it does not move the line elsewhere.
+      if (!eff.via.includes(EMPTY_EXPANSIONS)) {
+        cwd = followCd(eff, cwd, opts.home);
+        noteTerraformWorkspace(eff, scope.vars);
+      }
       const facts = commandFacts(eff, policy, scope.vars);
       for (const f of facts) if (!lineFacts.some((x) => x.kind === f.kind && x.value === f.value)) lineFacts.push(f);
       const environment = facts.length > 0 ? { ...opts.environment, production: true, facts: [...opts.environment.facts, ...facts] } : opts.environment;
@@ -171,6 +256,7 @@ function evaluateParsed(line: string, opts: EvaluateOptions): Decision {
       }
     }
   }
+  if (outOfTime) reasons.push({ rule: 'interlock/too-complex', message: OUT_OF_TIME, decision: 'confirm', risk: 'medium' });
   for (const issue of dedupeIssues(issues)) {
     reasons.push({ rule: 'interlock/unparsed', message: `Interlock could not fully read this command: ${issue.message}.`, decision: 'confirm', risk: 'medium', span: issue.span });
   }

@@ -13,7 +13,18 @@ export interface GrammarBytes {
 }
 
 export interface BashGrammar {
-  parse(text: string): Tree;
+  /** Parse text; `cancel` is polled during the parse and, when it returns true, stops it with ParseCancelled. */
+  parse(text: string, cancel?: () => boolean): Tree;
+}
+
+/**
+ * The parse was stopped by its caller's time bound. tree-sitter's error recovery is quadratic on
+ * some malformed input (thousands of unmatched `)` or `<<`), so a parse must be stoppable.
+ */
+export class ParseCancelled extends RangeError {
+  constructor() {
+    super('the command took too long to read');
+  }
 }
 
 /** Instantiate the tree-sitter runtime and the bash language from their wasm bytes. */
@@ -34,10 +45,14 @@ export async function loadBashGrammar(bytes: GrammarBytes): Promise<BashGrammar>
   const parser = new Parser();
   parser.setLanguage(language);
   return {
-    parse(text: string): Tree {
-      const tree = parser.parse(text);
-      if (!tree) throw new Error('tree-sitter returned no tree');
-      return tree;
+    parse(text: string, cancel?: () => boolean): Tree {
+      // tree-sitter stops when the progress callback returns true (its typings say void).
+      const tree = parser.parse(text, null, cancel ? { progressCallback: cancel as () => void } : undefined);
+      if (tree) return tree;
+      // A stopped parse would otherwise resume on the next call, with the wrong text.
+      parser.reset();
+      if (cancel?.()) throw new ParseCancelled();
+      throw new Error('tree-sitter returned no tree');
     },
   };
 }

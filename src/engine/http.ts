@@ -70,6 +70,19 @@ export function isLocalHost(host: string): boolean {
   );
 }
 
+/** Host patterns split once into host and port parts: they are matched against every host of every request. */
+const hostPatterns = new Map<string, { host: string; port?: string }>();
+
+function hostPattern(pattern: string): { host: string; port?: string } {
+  let p = hostPatterns.get(pattern);
+  if (!p) {
+    const withPort = /^(.*[^:]):([0-9*?{},[\]-]+)$/.exec(pattern);
+    p = withPort && !withPort[1].includes(':') ? { host: withPort[1], port: withPort[2] } : { host: pattern };
+    hostPatterns.set(pattern, p);
+  }
+  return p;
+}
+
 /**
  * Does a request endpoint (`host:port`, or a bare host) match a host pattern? `local` stands for
  * loopback hosts; any other pattern is a glob over the host. A pattern ending in `:port` (a glob:
@@ -77,11 +90,10 @@ export function isLocalHost(host: string): boolean {
  */
 export function hostMatches(endpoint: string, pattern: string): boolean {
   const { name, port } = splitEndpoint(endpoint);
-  const withPort = /^(.*[^:]):([0-9*?{},[\]-]+)$/.exec(pattern);
-  if (withPort && !withPort[1].includes(':')) {
-    const [, hostPattern, portPattern] = withPort;
-    if (!port || !glob(port, portPattern)) return false;
-    return hostPattern === 'local' ? isLocalHost(name) : glob(name, hostPattern, true);
+  const parsed = hostPattern(pattern);
+  if (parsed.port !== undefined) {
+    if (!port || !glob(port, parsed.port)) return false;
+    return parsed.host === 'local' ? isLocalHost(name) : glob(name, parsed.host, true);
   }
   if (pattern === 'local') return isLocalHost(name);
   return glob(name, pattern, true);

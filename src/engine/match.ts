@@ -5,7 +5,7 @@
  */
 import { Minimatch } from 'minimatch';
 import type { Effective, FileReader } from './unwrap';
-import { basename, literalOutput } from './unwrap';
+import { basename, literalOutput, wrappedArgv } from './unwrap';
 import type { MatchSet, ProgramSpec, Rule } from './packs';
 import { classifyPath } from './paths';
 import type { PathClass, PathContext } from './paths';
@@ -118,11 +118,16 @@ export function analyse(cmd: Effective, spec: ProgramSpec | undefined): Analysed
   return { cmd, program: basename(argv[0]?.value ?? '').toLowerCase(), options, positionals, words: argv.slice(1), cache: new Map() };
 }
 
-const globCache = new Map<string, RegExp | false>();
-
-function globKey(pattern: string, nocase: boolean): string {
-  return `${nocase ? 'i' : 's'}${pattern}`;
+/** A compiled glob: a literal to compare, or minimatch's RegExp (false when it can never match). */
+interface CompiledGlob {
+  literal?: string;
+  re?: RegExp | false;
+  /** The pattern has a `/`, so values are matched as paths, not as one segment. */
+  slashes: boolean;
 }
+
+// Compiled once per pattern: matching is on the hot path of every decision (rules × words).
+const globCache = [new Map<string, CompiledGlob>(), new Map<string, CompiledGlob>()];
 
 /** The RegExp source and flags minimatch compiles a glob to. */
 function compileGlob(pattern: string, nocase: boolean): [string, string] | false {
@@ -130,24 +135,25 @@ function compileGlob(pattern: string, nocase: boolean): [string, string] | false
   return re === false ? false : [re.source, re.flags];
 }
 
-
 /**
  * Glob match (minimatch) with a fast path for literal patterns. A pattern without `/` treats the
  * value as one segment, so `:*` matches `:refs/tags/v1` and `+*` matches `+HEAD:main`.
  */
 export function glob(value: string, pattern: string, nocase = false): boolean {
   if (pattern === '*') return value.length > 0;
-  if (!/[*?[\]{}!()]/.test(pattern)) return nocase ? value.toLowerCase() === pattern.toLowerCase() : value === pattern;
-  const key = globKey(pattern, nocase);
-  let re = globCache.get(key);
-  if (re === undefined) {
-    // Compiled once to a RegExp: matching is on the hot path of every decision.
-    const c = compileGlob(pattern, nocase);
-    re = c === false ? false : new RegExp(c[0], c[1]);
-    globCache.set(key, re);
+  const cache = globCache[nocase ? 1 : 0];
+  let c = cache.get(pattern);
+  if (c === undefined) {
+    if (!/[*?[\]{}!()]/.test(pattern)) c = { literal: nocase ? pattern.toLowerCase() : pattern, slashes: false };
+    else {
+      const compiled = compileGlob(pattern, nocase);
+      c = { re: compiled === false ? false : new RegExp(compiled[0], compiled[1]), slashes: pattern.includes('/') };
+    }
+    cache.set(pattern, c);
   }
-  if (re === false) return false;
-  return re.test(pattern.includes('/') ? value : value.replace(/\//g, '\u2215'));
+  if (c.literal !== undefined) return (nocase ? value.toLowerCase() : value) === c.literal;
+  if (c.re === false || c.re === undefined) return false;
+  return c.re.test(c.slashes || !value.includes('/') ? value : value.replace(/\//g, '\u2215'));
 }
 
 function hasFlag(options: Option[], spec: string): boolean {
@@ -221,10 +227,8 @@ function targetMatches(w: Word, pattern: string, ctx: MatchContext): boolean {
 function stdinProgram(a: Analysed): string | undefined {
   const s = a.cmd.stdin;
   if (s?.kind !== 'command') return undefined;
-  let argv = s.command.argv;
   // Look through prefix wrappers on the producing side: `sudo cat x | sh`.
-  while (argv.length > 1 && ['sudo', 'env', 'command', 'nohup', 'time', 'doas'].includes(basename(argv[0].value))) argv = argv.slice(1);
-  return basename(argv[0]?.value ?? '');
+  return basename(wrappedArgv(s.command.argv)[0]?.value ?? '');
 }
 
 /** Content (SQL, mongo, redis) a database client will run, from flags, files, stdin or arguments. */
@@ -256,8 +260,9 @@ export function programContent(a: Analysed, spec: ProgramSpec | undefined, ctx: 
 
 /** `cat schema.sql | psql`: the file's text is what the client reads. */
 function readPipedFile(cmd: SimpleCommand, ctx: MatchContext): string | undefined {
-  if (basename(cmd.argv[0]?.value ?? '') !== 'cat' || cmd.argv.length !== 2) return undefined;
-  return readRelative(cmd.argv[1].value, ctx);
+  const argv = wrappedArgv(cmd.argv);
+  if (basename(argv[0]?.value ?? '') !== 'cat' || argv.length !== 2) return undefined;
+  return readRelative(argv[1].value, ctx);
 }
 
 function readRelative(path: string, ctx: MatchContext): string | undefined {

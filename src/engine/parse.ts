@@ -49,34 +49,172 @@ export function normalizeDashes(value: string): string {
   return value.replace(LOOKALIKE_DASHES, (m) => '-'.repeat(Math.min(m.length, 2)));
 }
 
-/**
- * Remove backslash-newline pairs: bash joins continued lines before it splits words, so `r\⏎m`
- * is `rm` (bash manual §3.1.2.1). Returns the joined text and a map back to original offsets.
- */
-export function joinContinuations(text: string): { text: string; toOriginal: (i: number) => number } {
-  if (!text.includes('\\\n') && !text.includes('\\\r\n')) return { text, toOriginal: (i) => i };
-  const kept: number[] = [];
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '\\' && text[i + 1] === '\n') { i += 1; continue; }
-    if (text[i] === '\\' && text[i + 1] === '\r' && text[i + 2] === '\n') { i += 2; continue; }
-    kept.push(i);
-    out += text[i];
-  }
-  kept.push(text.length);
-  return { text: out, toOriginal: (i) => kept[Math.min(i, kept.length - 1)] };
+interface Heredoc {
+  delimiter: string;
+  quoted: boolean;
+  stripTabs: boolean;
 }
 
-// Characters that make a line more than plain words: operators, expansions, quoting the lexer
-// does not model, comments, and anything bash treats specially at a word's start.
-const PLAIN = /^[^;&|<>()$`\\!{}#\n\r"']*$/;
-const PLAIN_SINGLE_QUOTED = /'[^']*'/g;
-const PLAIN_DOUBLE_QUOTED = /"[^"$`\\!]*"/g;
+/** The reserved word `time`, with its `-p`, before the pipeline it times. */
+const TIME_KEYWORD = /^time(?:[ \t]+-p)?(?=[ \t])/;
 
-/** Split a line of plain words exactly as bash would, or return undefined if it is not that simple. */
+/** `<<WORD`, `<<-WORD`, `<<'WORD'`: a heredoc operator and its delimiter word. */
+const HEREDOC_START = /^<<(-?)[ \t]*((?:[^\s;&|()<>'"\\]|\\.|'[^']*'|"[^"]*")+)/;
+
+interface Frame {
+  mode: 'code' | 'double' | 'single' | 'ansi';
+  /** Open parentheses in a `$(…)` frame; the frame ends when they close. */
+  parens?: number;
+  /** Inside backticks, whose text bash unescapes and reads again (parse.ts `backticks`). */
+  backticks?: boolean;
+}
+
+/** Text that needs `joinContinuations`: a continuation, a line starting with `\`, or `time`. */
+const NEEDS_JOINING = /\\\r?\n|\n\\|(?:^|[\s;&|(!{])time[ \t]/;
+
+/**
+ * Remove backslash-newline pairs where bash does: it joins continued lines before it splits words,
+ * so `r\⏎m` is `rm` (bash manual §3.1.2.1). Not in single quotes, `$'…'`, comments or quoted
+ * heredocs, and not after an escaped backslash (`\\⏎` is a backslash, then a newline): there the
+ * newline stays, and so does the command after it. Returns the joined text and a map back to
+ * original offsets.
+ *
+ * Two places where tree-sitter-bash reads bash differently are evened out in the same pass, with
+ * offsets kept: a backslash that starts a line (`a⏎\rm`) is read into the previous command's last
+ * word, so a space goes before it; and the reserved word `time` (bash manual §3.2.3) is read as a
+ * program, so `time { rm …; }` would hide the group: it becomes blanks, as it changes nothing that runs.
+ */
+export function joinContinuations(text: string): { text: string; toOriginal: (i: number) => number } {
+  if (!NEEDS_JOINING.test(text)) return { text, toOriginal: (i) => i };
+  const kept: number[] = [];
+  let out = '';
+  const keep = (from: number, to = from + 1): void => {
+    for (let k = from; k < to && k < text.length; k++) {
+      kept.push(k);
+      out += text[k];
+    }
+  };
+  /** Length of a backslash-newline at `i` (2 or 3 with CR), or 0. */
+  const continuation = (i: number): number => (text[i] !== '\\' ? 0 : text[i + 1] === '\n' ? 2 : text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 0);
+  const stack: Frame[] = [{ mode: 'code' }];
+  const heredocs: Heredoc[] = [];
+  /** Copy heredoc bodies from `from`, each up to its delimiter line; returns where the text goes on. */
+  const heredocBodies = (from: number, pending: Heredoc[]): number => {
+    let i = from;
+    for (const h of pending) {
+      while (i < text.length) {
+        let line = '';
+        while (i < text.length && text[i] !== '\n') {
+          // An unquoted body joins continued lines too (bash manual §3.6.6).
+          const cont = h.quoted ? 0 : continuation(i);
+          if (cont === 0) {
+            line += text[i];
+            keep(i);
+          }
+          i += cont || 1;
+        }
+        if ((h.stripTabs ? line.replace(/^\t+/, '') : line) === h.delimiter || i >= text.length) break;
+        keep(i);
+        i++;
+      }
+    }
+    return i;
+  };
+  let i = 0;
+  while (i < text.length) {
+    const frame = stack[stack.length - 1];
+    const c = text[i];
+    if (frame.mode === 'single' || frame.mode === 'ansi') {
+      // `$'…'` has backslash escapes (`\'` does not end it); single quotes have none.
+      const width = c === '\\' && frame.mode === 'ansi' ? 2 : 1;
+      if (c === "'") stack.pop();
+      keep(i, i + width);
+      i += width;
+      continue;
+    }
+    const cont = continuation(i);
+    if (cont > 0) {
+      i += cont;
+      continue;
+    }
+    if (c === '\\') {
+      keep(i, i + 2);
+      i += 2;
+      continue;
+    }
+    if (frame.mode === 'double') {
+      const opens = c === '$' && text[i + 1] === '(';
+      if (c === '"') stack.pop();
+      else if (opens) stack.push({ mode: 'code', parens: 1 });
+      keep(i, i + (opens ? 2 : 1));
+      i += opens ? 2 : 1;
+      continue;
+    }
+    const wordStart = out.length === 0 || /[\s;&|()<>]/.test(out[out.length - 1]);
+    const timed = c === 't' && TIME_KEYWORD.exec(text.slice(i, i + 16));
+    if (timed && /(?:^|[;&|(!{\n])[ \t]*$/.test(out.slice(-64))) {
+      for (let k = 0; k < timed[0].length; k++) {
+        kept.push(i + k);
+        out += ' ';
+      }
+      i += timed[0].length;
+      continue;
+    }
+    // Not in backticks: there `\\⏎\\x` becomes a continuation once unescaped, and a blank would split it.
+    if (c === '\n' && text[i + 1] === '\\' && heredocs.length === 0 && !frame.backticks) {
+      keep(i);
+      kept.push(i + 1);
+      out += ' ';
+      i++;
+      continue;
+    }
+    const heredoc = c === '<' && text[i + 1] === '<' && text[i + 2] !== '<' ? HEREDOC_START.exec(text.slice(i, i + 1024)) : null;
+    let width = 1;
+    if (c === '#' && wordStart) {
+      // A comment runs to the end of the line; a backslash in it continues nothing.
+      const end = text.indexOf('\n', i);
+      width = (end < 0 ? text.length : end) - i;
+    } else if (c === "'") {
+      stack.push({ mode: 'single' });
+    } else if (c === '"') {
+      stack.push({ mode: 'double' });
+    } else if (c === '$' && (text[i + 1] === "'" || text[i + 1] === '(')) {
+      stack.push(text[i + 1] === "'" ? { mode: 'ansi' } : { mode: 'code', parens: 1 });
+      width = 2;
+    } else if (c === '`') {
+      frame.backticks = !frame.backticks;
+    } else if (c === '(' && frame.parens !== undefined) {
+      frame.parens++;
+    } else if (c === ')' && frame.parens !== undefined) {
+      if (--frame.parens === 0) stack.pop();
+    } else if (heredoc) {
+      const word = heredoc[2];
+      heredocs.push({ delimiter: word.replace(/\\(.)|'([^']*)'|"([^"]*)"/g, (_, a?: string, b?: string, d?: string) => a ?? b ?? d ?? ''), quoted: /['"\\]/.test(word), stripTabs: heredoc[1] === '-' });
+      width = heredoc[0].length;
+    } else if (c === '\n' && heredocs.length > 0) {
+      keep(i);
+      i = heredocBodies(i + 1, heredocs.splice(0));
+      continue;
+    }
+    keep(i, i + width);
+    i += width;
+  }
+  kept.push(text.length);
+  return { text: out, toOriginal: (k) => kept[Math.min(k, kept.length - 1)] };
+}
+
+// Characters that make a line more than plain words when unquoted: operators, expansions, quoting
+// the lexer does not model, comments, and anything bash treats specially at a word's start.
+const SPECIAL_UNQUOTED = /[;&|<>()$`\\!{}#\n\r]/;
+// Inside double quotes these still expand or escape.
+const SPECIAL_DOUBLE_QUOTED = /[$`\\!]/;
+
+/**
+ * Split a line of plain words exactly as bash would, or return undefined if it is not that simple.
+ * One left-to-right pass both checks and splits, so a quote inside the other kind of quotes
+ * (`"it's"`) is read as bash reads it.
+ */
 export function lexPlainWords(text: string): Word[] | undefined {
-  const stripped = text.replace(PLAIN_SINGLE_QUOTED, 'x').replace(PLAIN_DOUBLE_QUOTED, 'x');
-  if (!PLAIN.test(stripped)) return undefined;
   const words: Word[] = [];
   let i = 0;
   while (i < text.length) {
@@ -88,8 +226,13 @@ export function lexPlainWords(text: string): Word[] | undefined {
       const ch = text[i];
       if (ch === "'" || ch === '"') {
         const close = text.indexOf(ch, i + 1);
-        value += text.slice(i + 1, close);
+        if (close < 0) return undefined;
+        const inner = text.slice(i + 1, close);
+        if (ch === '"' && SPECIAL_DOUBLE_QUOTED.test(inner)) return undefined;
+        value += inner;
         i = close + 1;
+      } else if (SPECIAL_UNQUOTED.test(ch)) {
+        return undefined;
       } else {
         value += ch;
         i++;
@@ -367,13 +510,27 @@ class Walker {
     let stdin = inh.stdin;
     const continuations: TsNode[] = [];
     const extraArgs: TsNode[] = [];
+    // tree-sitter-bash leaves some adjacent parts as siblings (`$'re'\set`); with no blank
+    // between them they are one word to bash, so parts are gathered until a gap.
+    let parts: { node: TsNode; r: WordResult }[] = [];
+    const flush = (): void => {
+      if (parts.length === 1) argv.push(...this.split(parts[0].node, parts[0].r));
+      else if (parts.length > 1) {
+        const span = this.ctx.mapSpan({ start: parts[0].node.startIndex, end: parts[parts.length - 1].node.endIndex });
+        argv.push({ value: normalizeDashes(parts.map((p) => p.r.value).join('')), span, dynamic: parts.some((p) => p.r.dynamic) });
+      }
+      parts = [];
+    };
+    const part = (n: TsNode): void => {
+      if (parts.length > 0 && parts[parts.length - 1].node.endIndex !== n.startIndex) flush();
+      parts.push({ node: n, r: this.word(n) });
+    };
     for (const child of node.namedChildren) {
       if (!child) continue;
       if (child.type === 'variable_assignment') {
         assignments.push(this.assignment(child, false));
       } else if (child.type === 'command_name') {
-        const inner = child.namedChildren[0] ?? child;
-        argv.push(...this.words(inner));
+        part(child.namedChildren[0] ?? child);
       } else if (child.type === 'subshell') {
         // `word (…)` is a bash syntax error (only `name () …` defines a function): not a command.
         this.issues.push({ message: 'a parenthesis follows a command word (a syntax error in bash)', span: this.span(child) });
@@ -385,10 +542,11 @@ class Walker {
           if (r.stdin) stdin = r.stdin;
         }
       } else {
-        argv.push(...this.words(child));
+        part(child);
       }
     }
-    for (const extra of [...extraArgs, ...(inh.extraArgs ?? [])]) argv.push(...this.words(extra));
+    flush();
+    for (const extra of [...extraArgs, ...(inh.extraArgs ?? [])]) argv.push(...this.split(extra, this.word(extra)));
     const aliased = argv.length > 0 && !argv[0].dynamic ? this.ctx.scope.aliases.get(argv[0].value) : undefined;
     if (aliased !== undefined && this.ctx.depth < 16) {
       // Expand the alias as bash would: its text, then the remaining words.
@@ -413,9 +571,8 @@ class Walker {
     return previous;
   }
 
-  /** A node as one or more words, applying bash's splitting of unquoted expansions. */
-  private words(node: TsNode): Word[] {
-    const r = this.word(node);
+  /** A word node's value as one or more words, applying bash's splitting of unquoted expansions. */
+  private split(node: TsNode, r: WordResult): Word[] {
     const span = this.span(node);
     if (r.split && /\s/.test(r.value.trim())) {
       return r.value.trim().split(/\s+/).map((value) => ({ value: normalizeDashes(value), span, dynamic: r.dynamic }));
@@ -495,13 +652,15 @@ class Walker {
       const fallback = m[3] ?? '';
       return { value: fallback, dynamic: true, split: true };
     }
-    this.scanSubstitutions(node);
+    // `$x` holds no command; only `${…}` can (`${x:-$(cmd)}`).
+    if (node.type === 'expansion') this.scanSubstitutions(node);
     return { value: text, dynamic: true, split: false };
   }
 
   private substitution(node: TsNode): WordResult {
     const before = this.commands.length;
-    for (const child of node.namedChildren) if (child) this.visit(child, {});
+    if (node.text.startsWith('`') && node.text.includes('\\')) this.backticks(node);
+    else for (const child of node.namedChildren) if (child) this.visit(child, {});
     // What runs inside `$(…)` writes into the word, not to the terminal.
     for (const c of this.commands.slice(before)) c.stdout ??= { kind: 'capture' };
     // `$(echo rm)` and `$(printf rm)`: the output is knowable, so the command name is too.
@@ -515,6 +674,19 @@ class Walker {
       }
     }
     return { value: node.text, dynamic: true, split: false };
+  }
+
+  /**
+   * Backticks first remove the backslash before `$`, `` ` `` and `\` (bash manual §3.5.4), so
+   * `` `\\g\\i\\t reset` `` runs `\g\i\t reset`, that is `git reset`: read the text as bash will.
+   */
+  private backticks(node: TsNode): void {
+    const body = node.text.length > 1 && node.text.endsWith('`') ? node.text.slice(1, -1) : node.text.slice(1);
+    const span = this.span(node);
+    const inner = parseCommandLine(body.replace(/\\([$`\\])/g, '$1'), { ...this.ctx, mapSpan: () => span });
+    this.commands.push(...inner.commands);
+    this.issues.push(...inner.issues);
+    this.functions.push(...inner.functions);
   }
 
   private scanSubstitutions(node: TsNode): void {

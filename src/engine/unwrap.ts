@@ -4,7 +4,7 @@
  * `eval`, `ssh host '…'`, `docker exec`, shell strings inside inline interpreters, scripts under the
  * working directory — is parsed and unwrapped in turn, down to a fixed depth.
  */
-import { GrammarNeeded, decodeAnsiC, newScope, parseCommandLine, shellQuote } from './parse';
+import { GrammarNeeded, decodeAnsiC, newScope, normalizeDashes, parseCommandLine, shellQuote } from './parse';
 import type { ParseContext, Scope } from './parse';
 import type { BashGrammar } from './grammar';
 import type { ParseIssue, SimpleCommand, Span, Word } from './types';
@@ -98,6 +98,9 @@ const PREFIX_WRAPPERS: Record<string, { withValue: string[]; positionals?: numbe
   bunx: { withValue: ['-p', '--package'] },
 };
 
+/** `-s`, `-i` and clusters holding them (`-Es`, `-iu root`): sudo runs the command through a shell. */
+const SUDO_SHELL = /^-[AbBEHKklnPS]*[is][AbBEHKklnPSis]*[ugCDhprtUT]?$/;
+
 /** Marks the words before `at` as a wrapper's own, when a wrapped command follows them. */
 function wraps(argv: Word[], at: number): { wrapper?: true } {
   return at < argv.length ? { wrapper: true } : {};
@@ -143,12 +146,40 @@ function spend(ctx: UnwrapContext, span: Span): boolean {
 function peel(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): void {
   if (!spend(ctx, cmd.span)) return;
   let current = cmd;
+  const empty = emptyReading(cmd);
   for (let guard = 0; guard < 64; guard++) {
     const next = peelOnce(current, ctx, out);
-    if (!next) return;
+    if (!next) {
+      if (empty) peel(empty, ctx, out);
+      return;
+    }
     current = next;
   }
   out.push(current);
+}
+
+/** `via` of a command read with its glued expansions empty (see `emptyReading`). */
+export const EMPTY_EXPANSIONS = 'unknown expansions as empty';
+const UNRESOLVED = /\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]|\$\([^()]*\)|`[^`]*`/g;
+/** Variables path classification takes as set (paths.ts): they are not read as empty. */
+const ASSUMED_SET = /^\$\{?(HOME|TMPDIR|TMP|TEMP|RUNNER_TEMP|PWD)\b/;
+
+/**
+ * The command as it runs when expansions Interlock cannot resolve, glued to literal text, are
+ * empty (an unset variable): `git reset$X --hard` is `git reset --hard`, `chmod 777 /etc$X` is
+ * `chmod 777 /etc`. Words that are only an expansion stay, so option values keep their places.
+ * Matched besides the command as written, never instead. Undefined when nothing changes.
+ */
+function emptyReading(cmd: SimpleCommand): SimpleCommand | undefined {
+  let changed = false;
+  const argv = cmd.argv.map((w) => {
+    if (!w.dynamic || !/[$`]/.test(w.value)) return w;
+    const value = w.value.replace(UNRESOLVED, (m) => (ASSUMED_SET.test(m) ? m : ''));
+    if (value === w.value || value === '' || /[$`]/.test(value)) return w;
+    changed = true;
+    return { ...w, value: normalizeDashes(value), dynamic: false };
+  });
+  return changed ? { ...cmd, argv, via: [...cmd.via, EMPTY_EXPANSIONS] } : undefined;
 }
 
 /**
@@ -181,14 +212,14 @@ function peelOnce(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Sim
       nested(cmd, argv[call + 1].value, argv[call + 1].span, 'npx -c', ctx, out);
       return undefined;
     }
-    if ((name === 'sudo' || name === 'doas') && argv.slice(1).some((w) => w.value === '-s' || w.value === '-i' || w.value === '--shell' || w.value === '--login')) {
-      // `sudo -s cmd…` hands the words to a shell as one command string.
-      const at = skipOptions(argv, 1, wrapper.withValue);
+    const at = skipOptions(argv, 1, wrapper.withValue, wrapper.positionals);
+    // Only sudo's own options count: in `sudo env -i …` the `-i` is env's.
+    if ((name === 'sudo' || name === 'doas') && argv.slice(1, at).some((w) => SUDO_SHELL.test(w.value) || w.value === '--shell' || w.value === '--login')) {
+      // `sudo -s cmd…` hands the words to a shell as one command string, each word escaped.
       out.push(cmd);
-      if (at < argv.length) nested(cmd, argv.slice(at).map((w) => w.value).join(' '), argv[at].span, `${name} -s`, ctx, out);
+      if (at < argv.length) nested(cmd, argv.slice(at).map((w) => shellQuote(w.value)).join(' '), argv[at].span, `${name} -s`, ctx, out);
       return undefined;
     }
-    const at = skipOptions(argv, 1, wrapper.withValue, wrapper.positionals);
     if (at >= argv.length) {
       out.push(cmd);
       return undefined;
@@ -324,7 +355,7 @@ function stdinCode(cmd: SimpleCommand, ctx: UnwrapContext): InterpreterCode | un
 
 /** `cat FILE | …`: the one file whose text the next command reads. */
 function catFile(cmd: SimpleCommand): Word | undefined {
-  const argv = cmd.argv;
+  const argv = wrappedArgv(cmd.argv);
   return basename(argv[0]?.value ?? '') === 'cat' && argv.length === 2 && !argv[1].dynamic && !argv[1].value.startsWith('-') ? argv[1] : undefined;
 }
 
@@ -887,9 +918,10 @@ function unwrapCmd(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): vo
  * decode backslash escapes, so `printf '\x72m -rf /'` writes `rm -rf /`.
  */
 export function literalOutput(cmd: SimpleCommand): string | undefined {
-  const name = basename(cmd.argv[0]?.value ?? '');
-  if ((name === 'echo' || name === 'printf') && cmd.argv.slice(1).every((w) => !w.dynamic)) {
-    let args = cmd.argv.slice(1).map((w) => w.value);
+  const argv = wrappedArgv(cmd.argv);
+  const name = basename(argv[0]?.value ?? '');
+  if ((name === 'echo' || name === 'printf') && argv.slice(1).every((w) => !w.dynamic)) {
+    let args = argv.slice(1).map((w) => w.value);
     let escapes = name === 'printf';
     if (name === 'echo') {
       while (args.length > 0 && /^-[neE]+$/.test(args[0])) {
@@ -907,8 +939,32 @@ export function literalOutput(cmd: SimpleCommand): string | undefined {
     const text = args.join(' ');
     return escapes ? decodeAnsiC(text) : text.replace(/\\n/g, '\n');
   }
-  if (name === 'cat' && cmd.argv.length === 1 && cmd.stdin?.kind === 'text') return cmd.stdin.text;
+  if (name === 'cat' && argv.length === 1 && cmd.stdin?.kind === 'text') return cmd.stdin.text;
   return undefined;
+}
+
+/** Wrappers that only change how a command runs, not what it writes: `time echo x | psql` pipes `x`. */
+const TRANSPARENT_WRAPPERS = new Set(['sudo', 'doas', 'command', 'builtin', 'exec', 'nohup', 'setsid', 'time', 'nice', 'ionice', 'timeout', 'stdbuf', 'unbuffer', 'chrt', 'taskset']);
+
+/** The argv a command runs once prefix wrappers (`time`, `sudo -u x`, `env A=1`) are peeled. */
+export function wrappedArgv(argv: Word[]): Word[] {
+  let a = argv;
+  for (let guard = 0; guard < 8 && a.length > 1; guard++) {
+    const name = basename(a[0].value);
+    let at: number;
+    if (name === 'env') {
+      at = 1;
+      while (at < a.length && (a[at].value.startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(a[at].value))) at += a[at].value === '-u' || a[at].value === '-C' ? 2 : 1;
+    } else if (TRANSPARENT_WRAPPERS.has(name) && !(name === 'command' && commandQueries(a))) {
+      const w = PREFIX_WRAPPERS[name];
+      at = skipOptions(a, 1, w.withValue, w.positionals);
+    } else {
+      break;
+    }
+    if (at >= a.length) break;
+    a = a.slice(at);
+  }
+  return a;
 }
 
 /** Resolve a script path against the working directory, refusing what lies outside it. */

@@ -18,6 +18,9 @@ const badInput: { name: string; line: string; decision: 'allow' | 'confirm'; rul
   { name: 'unterminated substitution', line: 'echo $(ls', decision: 'confirm', rule: 'interlock/unparsed' },
   { name: 'oversized', line: 'echo ' + 'a'.repeat(MAX_LINE_LENGTH), decision: 'confirm', rule: 'interlock/unreadable-input' },
   { name: '10,000-deep nesting', line: '$('.repeat(10_000) + 'ls' + ')'.repeat(10_000), decision: 'confirm', rule: 'interlock/unreadable-input' },
+  // Found by fuzzing: the grammar's error recovery is quadratic in these, so they are refused unparsed.
+  { name: '5,000 unmatched )', line: 'git status' + ')'.repeat(5000), decision: 'confirm', rule: 'interlock/unreadable-input' },
+  { name: '5,000 empty pipeline stages', line: 'git status' + ' | '.repeat(5000), decision: 'confirm', rule: 'interlock/unreadable-input' },
   { name: 'nesting past the unwrap bound', line: Array.from({ length: 12 }).reduce<string>((acc) => `bash -c ${JSON.stringify(acc)}`, 'ls'), decision: 'confirm', rule: 'interlock/unparsed' },
 ];
 
@@ -39,6 +42,27 @@ test('a 1 MB command line and 10,000-deep nesting are answered quickly (sanity b
     assert.ok(performance.now() - t < 2000);
   }
 });
+
+// Rewrites of flagged lines that were allowed until fuzzing found them (test/unit/fuzz.test.ts).
+const evasions: { line: string; decision: 'confirm' | 'block' }[] = [
+  { line: '# note \\\nrm -rf /', decision: 'block' },
+  { line: 'echo a \\\\\nrm -rf /', decision: 'block' },
+  { line: 'sh -c "git \\\\\n\\\\reset --hard"', decision: 'confirm' },
+  { line: 'git status\n\\git reset --hard', decision: 'confirm' },
+  { line: 'time { git reset --hard\n}', decision: 'confirm' },
+  { line: 'echo `\\\\g\\\\i\\\\t reset --hard`', decision: 'confirm' },
+  { line: "git $'re'\\s\\e\\t --hard", decision: 'confirm' },
+  { line: 'git reset --hard$X', decision: 'confirm' },
+  { line: 'git reset ${X}\u2010\u2010hard', decision: 'confirm' },
+  { line: 'time echo "DROP TABLE users;" | psql', decision: 'confirm' },
+  { line: 'sudo env -i PATH=/usr/bin "C:/Program Files/Git/bin/git.exe" reset --hard', decision: 'confirm' },
+];
+
+for (const { line, decision } of evasions) {
+  test(`still flagged: ${JSON.stringify(line)}`, async () => {
+    assert.equal((await check(line)).decision, decision);
+  });
+}
 
 test('an engine exception becomes confirm, never allow or a crash', async () => {
   const engine = createEngine({ packs: loadPacks(), grammarBytes });

@@ -42,6 +42,20 @@ const extraction: { line: string; commands: string[][] }[] = [
   { line: '! rm x', commands: [['rm', 'x']] },
   { line: '# only a comment', commands: [] },
   { line: '', commands: [] },
+  // Found by fuzzing (test/unit/fuzz.test.ts): continuations are joined only where bash joins them.
+  { line: '# note \\\nrm -rf /', commands: [['rm', '-rf', '/']] }, // a comment ends at the newline
+  { line: 'echo a \\\\\nrm -rf /', commands: [['echo', 'a', '\\'], ['rm', '-rf', '/']] }, // an escaped backslash continues nothing
+  { line: "echo 'a\\\nb'", commands: [['echo', 'a\\\nb']] }, // single quotes keep it
+  { line: "cat <<'EOF'\na\\\nb\nEOF\nr\\\nm x", commands: [['cat'], ['rm', 'x']] },
+  // tree-sitter-bash reads a line-initial backslash into the previous command, and `time` as a program.
+  { line: 'git status\n\\git reset --hard', commands: [['git', 'status'], ['git', 'reset', '--hard']] },
+  { line: 'time { git reset --hard; }', commands: [['git', 'reset', '--hard']] },
+  { line: 'time -p FOO=1 rm -rf /', commands: [['rm', '-rf', '/']] },
+  { line: 'echo time x', commands: [['echo', 'time', 'x']] },
+  // Backticks drop the backslash before `\`, `$` and `` ` `` before the text runs.
+  { line: 'echo `\\\\g\\\\i\\\\t reset --hard`', commands: [['git', 'reset', '--hard'], ['echo', '`\\\\g\\\\i\\\\t reset --hard`']] },
+  // Parts with no blank between them are one word, however the grammar splits them.
+  { line: "git $'re'\\s\\e\\t --hard", commands: [['git', 'reset', '--hard']] },
 ];
 
 for (const { line, commands } of extraction) {
@@ -94,6 +108,9 @@ test('plain words skip the grammar; anything else asks for it', () => {
   for (const line of ['a; b', 'a | b', 'echo $X', 'a > b', 'echo "$(x)"', 'X=1 y', 'a \\\nb', 'a # c']) {
     assert.equal(lexPlainWords(line), undefined, line);
   }
+  // A quote inside the other kind of quotes: once sent the lexer round in circles (found by fuzzing).
+  assert.equal(lexPlainWords(`x "a('b"c('d').e('f')"`), undefined);
+  assert.deepEqual(lexPlainWords(`echo "it's" 'a"b'`)?.map((w) => w.value), ['echo', "it's", 'a"b']);
   assert.throws(() => parseCommandLine('a | b', { scope: newScope(), depth: 0, via: [], mapSpan: (s) => s }), GrammarNeeded);
 });
 

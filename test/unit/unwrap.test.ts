@@ -128,6 +128,12 @@ const cases: { name: string; line: string; runs?: string[]; not?: string[]; file
   { name: 'escaped literal paths are decoded', line: `python3 -c "import shutil; shutil.rmtree('\\x2f')"`, runs: ['rm -r /'] },
   { name: 'a computed path is not a literal', line: `python3 -c "import shutil; shutil.rmtree('/' + x)"`, not: ['rm -r /'] },
   { name: 'a string that only mentions rm', line: `python3 -c "print('rm -rf /')"`, not: ['rm -rf /'] },
+  // Found by fuzzing (test/unit/fuzz.test.ts)
+  { name: 'an unset variable glued to a subcommand', line: 'git reset$X --hard', runs: ['git reset --hard'] },
+  { name: 'an unset variable glued to an option', line: 'bash -c${X} "rm -rf ~"', runs: ['rm -rf ~'] },
+  { name: 'paths keep their computed reading too', line: 'rm -rf /etc$X', runs: ['rm -rf /etc$X', 'rm -rf /etc'] },
+  { name: 'assumed-set variables are not emptied', line: 'rm -rf $TMPDIR/x', not: ['rm -rf /x'] },
+  { name: 'time is not the program a pipe feeds', line: 'time echo "rm -rf ~" | sh', runs: ['rm -rf ~'] },
   // PowerShell and cmd
   { name: 'iex runs its string', line: 'iex "Remove-Item -Recurse C:/x"', runs: ['Remove-Item -Recurse C:/x'] },
   { name: 'pwsh -Command runs the rest', line: 'pwsh -NoProfile -Command Remove-Item -Recurse x', runs: ['Remove-Item -Recurse x'] },
@@ -167,6 +173,8 @@ const outputs: { line: string; text: string | undefined }[] = [
   { line: "printf 'x\\x41%s' y", text: 'xAy' },
   { line: "printf '%d%%' 5", text: '5%' },
   { line: 'echo $X', text: undefined },
+  { line: 'time echo a', text: 'a' },
+  { line: 'sudo -u bob env A=1 printf x', text: 'x' },
 ];
 
 for (const o of outputs) {
