@@ -52,6 +52,8 @@ const extraction: { line: string; commands: string[][] }[] = [
   { line: 'time { git reset --hard; }', commands: [['git', 'reset', '--hard']] },
   { line: 'time -p FOO=1 rm -rf /', commands: [['rm', '-rf', '/']] },
   { line: 'echo time x', commands: [['echo', 'time', 'x']] },
+  // In backticks `\\⏎` unescapes to a continuation: no blank may be put after that newline.
+  { line: 'echo `git re\\\\\n\\\\set --hard`', commands: [['git', 'reset', '--hard'], ['echo', '`git re\\\\\n\\\\set --hard`']] },
   // Backticks drop the backslash before `\`, `$` and `` ` `` before the text runs.
   { line: 'echo `\\\\g\\\\i\\\\t reset --hard`', commands: [['git', 'reset', '--hard'], ['echo', '`\\\\g\\\\i\\\\t reset --hard`']] },
   // Parts with no blank between them are one word, however the grammar splits them.
