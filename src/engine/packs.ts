@@ -78,7 +78,8 @@ export class PackError extends Error {
   }
 }
 
-function lineCol(text: string, offset: number): { line: number; column: number } {
+/** 1-based line and column of a character offset. */
+export function lineCol(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let last = -1;
   for (let i = 0; i < offset && i < text.length; i++) {

@@ -7,7 +7,7 @@
  * editor's trust flow can approve it.
  */
 import { applyEdits, findNodeAtLocation, modify } from 'jsonc-parser';
-import { PackError, parseJsoncStrict, validateAgainst } from './packs';
+import { PackError, lineCol, parseJsoncStrict, validateAgainst } from './packs';
 import type { Pack, Rule } from './packs';
 import interlockSchema from '../../schemas/interlock.schema.json';
 import packSchema from '../../schemas/pack.schema.json';
@@ -29,10 +29,6 @@ export function loosens(rule: Rule): boolean {
   return rule.decision === 'allow' || rule.production === 'allow';
 }
 
-function lineCol(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, column: before[before.length - 1].length + 1 };
-}
 
 /** Parse and validate `.interlock.jsonc` text. Throws PackError with file:line:col. */
 export function parseWorkspaceConfig(text: string, file: string, loosening: 'apply' | 'withhold' = 'withhold'): WorkspaceConfig {
