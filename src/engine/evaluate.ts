@@ -3,7 +3,7 @@
  * in context, and fold the matches into allow / confirm / block with readable reasons.
  * Fail closed: anything the engine cannot read or finish is `confirm`, never `allow`.
  */
-import { GrammarNeeded, newScope, parseCommandLine } from './parse';
+import { GrammarNeeded, MAX_NESTING, newScope, parseCommandLine, structureProblem } from './parse';
 import type { BashGrammar } from './grammar';
 import { ParseCancelled } from './grammar';
 import { EMPTY_EXPANSIONS, basename, unwrapCommand } from './unwrap';
@@ -22,8 +22,7 @@ import type { Decision, DecisionKind, EnvironmentInfo, ParseIssue, Reason, Risk 
 
 /** Lines longer than this are not parsed: a person reviews them instead. */
 export const MAX_LINE_LENGTH = 64 * 1024;
-/** Bracket and quote nesting beyond this is refused before parsing, to bound time and stack. */
-export const MAX_NESTING = 256;
+export { MAX_NESTING };
 /**
  * Milliseconds one decision may take, scripts it reads included. A line that needs longer is
  * `confirm`: a person reads it instead, and the terminal or agent is not held up. Generous, so a
@@ -102,67 +101,14 @@ function rulesFor(program: string, index: RuleIndex): Rule[] {
   return [...direct, ...globbed, ...index.universal];
 }
 
-/** Quick scan for input that must not reach the parser: too long, NUL, broken text, deep nesting. */
+/** Quick scan for input that must not reach the parser: too long, NUL, broken text, deep nesting, a flood of syntax errors. */
 export function precheck(line: string): string | undefined {
   if (line.length > MAX_LINE_LENGTH) return `the command is ${line.length} characters long, more than the ${MAX_LINE_LENGTH} Interlock reads`;
   if (line.includes('\0')) return 'the command contains a NUL byte';
   if (line.includes('\uFFFD') || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(line)) {
     return 'the command contains invalid UTF-8 or broken characters';
   }
-  let depth = 0;
-  let max = 0;
-  let unmatched = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    // ( { [ open, ) } ] close.
-    if (c === 40 || c === 123 || c === 91) depth++;
-    else if (c === 41 || c === 125 || c === 93) {
-      if (depth === 0) unmatched++;
-      else depth--;
-    }
-    if (depth > max) max = depth;
-  }
-  if (max > MAX_NESTING) return `the command nests ${max} levels deep, more than the ${MAX_NESTING} Interlock reads`;
-  // Each unmatched closer is a syntax error, and the grammar's error recovery is quadratic in
-  // their number (5,000 stray `)` take seconds): the mirror of the nesting bound.
-  if (unmatched > MAX_NESTING) return `the command has ${unmatched} unmatched closing brackets, more than the ${MAX_NESTING} Interlock reads`;
-  const misplaced = misplacedOperators(line);
-  if (misplaced > MAX_NESTING) return `the command has ${misplaced} misplaced shell operators, more than the ${MAX_NESTING} Interlock reads`;
-  return undefined;
-}
-
-const OPERATOR = /\|\||&&|\|&|;;&|;;|;&|&>>|&>|>&|<&|<<<|<<-|<<|>>|<>|>\||[|&;<>]/y;
-const CONTROL = new Set(['||', '&&', '|&', ';;&', ';;', ';&', '|', '&', ';']);
-
-/**
- * Operators where bash allows none: one right after a redirection (`> >`), or two control
- * operators in a row (`| |`, `&& ;`). Each is a syntax error, and the grammar's error recovery is
- * quadratic in their number, like unmatched closers. Quotes are not followed: a line would need
- * hundreds in quoted text to be refused, and then a person reads it.
- */
-function misplacedOperators(line: string): number {
-  let count = 0;
-  let previous: 'control' | 'redirect' | undefined;
-  for (let i = 0; i < line.length; ) {
-    const c = line[i];
-    if (c === ' ' || c === '\t' || c === '\n') {
-      i++;
-      continue;
-    }
-    // `<(…)` and `>(…)` are process substitutions: words, not redirections.
-    if ('|&;<>'.includes(c) && !((c === '<' || c === '>') && line[i + 1] === '(')) {
-      OPERATOR.lastIndex = i;
-      const op = OPERATOR.exec(line)![0];
-      const kind = CONTROL.has(op) ? 'control' : 'redirect';
-      if (previous === 'redirect' || (previous === 'control' && kind === 'control')) count++;
-      previous = kind;
-      i += op.length;
-      continue;
-    }
-    previous = undefined;
-    i++;
-  }
-  return count;
+  return structureProblem(line);
 }
 
 function failClosed(rule: string, message: string, environment: EnvironmentInfo): Decision {

@@ -247,6 +247,73 @@ export function lexPlainWords(text: string): Word[] | undefined {
   return words;
 }
 
+/** Bracket nesting, unmatched closers and misplaced operators beyond this are refused before parsing. */
+export const MAX_NESTING = 256;
+
+/**
+ * Why text must not reach the grammar, if it must not: nesting deep enough to exhaust the stack, or
+ * so many syntax errors that tree-sitter's error recovery, quadratic in their number, would take
+ * seconds. Checked on every text parsed, so decoded or nested text (`bash -c $'\x29…'`) is
+ * bounded as the line itself is.
+ */
+export function structureProblem(line: string): string | undefined {
+  let depth = 0;
+  let max = 0;
+  let unmatched = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    // ( { [ open, ) } ] close.
+    if (c === 40 || c === 123 || c === 91) depth++;
+    else if (c === 41 || c === 125 || c === 93) {
+      if (depth === 0) unmatched++;
+      else depth--;
+    }
+    if (depth > max) max = depth;
+  }
+  if (max > MAX_NESTING) return `the command nests ${max} levels deep, more than the ${MAX_NESTING} Interlock reads`;
+  // Each unmatched closer is a syntax error, and the grammar's error recovery is quadratic in
+  // their number (5,000 stray `)` take seconds): the mirror of the nesting bound.
+  if (unmatched > MAX_NESTING) return `the command has ${unmatched} unmatched closing brackets, more than the ${MAX_NESTING} Interlock reads`;
+  const misplaced = misplacedOperators(line);
+  if (misplaced > MAX_NESTING) return `the command has ${misplaced} misplaced shell operators, more than the ${MAX_NESTING} Interlock reads`;
+  return undefined;
+}
+
+const OPERATOR = /\|\||&&|\|&|;;&|;;|;&|&>>|&>|>&|<&|<<<|<<-|<<|>>|<>|>\||[|&;<>]/y;
+const CONTROL = new Set(['||', '&&', '|&', ';;&', ';;', ';&', '|', '&', ';']);
+
+/**
+ * Operators where bash allows none: one right after a redirection (`> >`), or two control
+ * operators in a row (`| |`, `&& ;`). Each is a syntax error, and the grammar's error recovery is
+ * quadratic in their number, like unmatched closers. Quotes are not followed: a line would need
+ * hundreds in quoted text to be refused, and then a person reads it.
+ */
+function misplacedOperators(line: string): number {
+  let count = 0;
+  let previous: 'control' | 'redirect' | undefined;
+  for (let i = 0; i < line.length; ) {
+    const c = line[i];
+    if (c === ' ' || c === '\t' || c === '\n') {
+      i++;
+      continue;
+    }
+    // `<(…)` and `>(…)` are process substitutions: words, not redirections.
+    if ('|&;<>'.includes(c) && !((c === '<' || c === '>') && line[i + 1] === '(')) {
+      OPERATOR.lastIndex = i;
+      const op = OPERATOR.exec(line)![0];
+      const kind = CONTROL.has(op) ? 'control' : 'redirect';
+      if (previous === 'redirect' || (previous === 'control' && kind === 'control')) count++;
+      previous = kind;
+      i += op.length;
+      continue;
+    }
+    previous = undefined;
+    i++;
+  }
+  return count;
+}
+
+
 /** Parse one command line (or nested shell text) into the simple commands that would run. */
 export function parseCommandLine(text: string, ctx: ParseContext): ParsedLine {
   const joined = joinContinuations(text);
@@ -261,6 +328,8 @@ export function parseCommandLine(text: string, ctx: ParseContext): ParsedLine {
     return walker.result();
   }
   if (!ctx.grammar) throw new GrammarNeeded();
+  const problem = structureProblem(joined.text);
+  if (problem) return { commands: [], issues: [{ message: problem, span: map({ start: 0, end: joined.text.length }) }], functions: [] };
   const tree = ctx.grammar.parse(joined.text);
   try {
     const walker = new Walker(joined.text, inner);

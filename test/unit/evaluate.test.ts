@@ -21,6 +21,7 @@ const badInput: { name: string; line: string; decision: 'allow' | 'confirm'; rul
   // Found by fuzzing: the grammar's error recovery is quadratic in these, so they are refused unparsed.
   { name: '5,000 unmatched )', line: 'git status' + ')'.repeat(5000), decision: 'confirm', rule: 'interlock/unreadable-input' },
   { name: '5,000 empty pipeline stages', line: 'git status' + ' | '.repeat(5000), decision: 'confirm', rule: 'interlock/unreadable-input' },
+  { name: 'the same hidden in decoded text', line: "bash -c $'" + '\\x29'.repeat(5000) + "'", decision: 'confirm', rule: 'interlock/unparsed' },
   { name: 'nesting past the unwrap bound', line: Array.from({ length: 12 }).reduce<string>((acc) => `bash -c ${JSON.stringify(acc)}`, 'ls'), decision: 'confirm', rule: 'interlock/unparsed' },
 ];
 
@@ -33,13 +34,13 @@ for (const c of badInput) {
   });
 }
 
-test('a 1 MB command line and 10,000-deep nesting are answered quickly (sanity bound, not a benchmark)', async () => {
-  for (const line of ['x'.repeat(1024 * 1024), '('.repeat(10_000) + ')'.repeat(10_000)]) {
-    const t = performance.now();
+test('a 1 MB command line, 10,000-deep nesting and 10,000 syntax errors are answered with confirm (their time is measured in npm run bench)', async () => {
+  // Syntax errors: tree-sitter's recovery is quadratic in their number (seconds for these, before
+  // they were refused unparsed), also when they arrive decoded.
+  const errors = ['ls' + ')'.repeat(10_000), 'ls' + ' |'.repeat(10_000), "bash -c $'" + '\\x29'.repeat(10_000) + "'"];
+  for (const line of ['x'.repeat(1024 * 1024), '('.repeat(10_000) + ')'.repeat(10_000), ...errors]) {
     const d = await check(line);
     assert.equal(d.decision, 'confirm');
-    // Generous: the benchmark measures the real figure; this only catches a pathological regression.
-    assert.ok(performance.now() - t < 2000);
   }
 });
 
