@@ -42,13 +42,15 @@ export interface RuleIndex {
   byProgram: Map<string, Rule[]>;
   /** Rules whose program names are globs, and rules with no program (redirects, assignments). */
   globbed: { patterns: string[]; rule: Rule }[];
+  /** Rules per program, resolved once: glob-named rules would otherwise be re-matched per command. */
+  resolved: Map<string, Rule[]>;
   universal: Rule[];
   programs: Map<string, ProgramSpec>;
 }
 
 /** Index packs by program name, so each command meets only the rules that name it. */
 export function indexPacks(packs: Pack[]): RuleIndex {
-  const index: RuleIndex = { packs, byProgram: new Map(), globbed: [], universal: [], programs: new Map() };
+  const index: RuleIndex = { packs, byProgram: new Map(), globbed: [], universal: [], programs: new Map(), resolved: new Map() };
   for (const pack of packs) {
     for (const [name, spec] of Object.entries(pack.programs ?? {})) {
       const prev = index.programs.get(name);
@@ -95,10 +97,15 @@ export interface EvaluateOptions {
 export const UNKNOWN_ENVIRONMENT: EnvironmentInfo = { label: 'unknown', production: false, source: 'none', facts: [] };
 
 function rulesFor(program: string, index: RuleIndex): Rule[] {
-  const direct = index.byProgram.get(program) ?? [];
-  const globbed = index.globbed.filter((g) => g.patterns.some((p) => glob(program, p, true))).map((g) => g.rule);
-  if (globbed.length === 0 && index.universal.length === 0) return direct;
-  return [...direct, ...globbed, ...index.universal];
+  let rules = index.resolved.get(program);
+  if (!rules) {
+    const direct = index.byProgram.get(program) ?? [];
+    const globbed = index.globbed.filter((g) => g.patterns.some((p) => glob(program, p, true))).map((g) => g.rule);
+    rules = globbed.length === 0 && index.universal.length === 0 ? direct : [...direct, ...globbed, ...index.universal];
+    // Bounded: program names come from untrusted lines.
+    if (index.resolved.size < 4096) index.resolved.set(program, rules);
+  }
+  return rules;
 }
 
 /** Quick scan for input that must not reach the parser: too long, NUL, broken text, deep nesting, a flood of syntax errors. */

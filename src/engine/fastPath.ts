@@ -1,7 +1,7 @@
 /**
  * What a shell hook may decide on its own, without asking the guard: a line of plain words whose
  * program no rule names and no unwrapper looks inside runs silently. The program list comes from
- * the loaded rules, so the shell's answer and the engine's agree; a test checks that on the corpus.
+ * the loaded rules, so the shell's answer and the engine's agree; test/unit/fastPath.test.ts checks that on the corpus.
  */
 import type { RuleIndex } from './evaluate';
 import { UNWRAPPED_PROGRAMS } from './unwrap';
@@ -24,9 +24,12 @@ export interface FastPath {
   globs: string[];
 }
 
-/** Program-less rules that can only match syntax a plain line does not have. */
+/**
+ * Program-less rules that cannot match a plain line of an unlisted program: they need syntax a plain
+ * line does not have, or (`code`) inline code, which only interpreters carry — and those are always asked.
+ */
 function needsSyntax(rule: RuleIndex['universal'][number]): boolean {
-  return rule.redirects !== undefined || rule.assigns !== undefined || rule.stdinFrom !== undefined || rule.stdinOpaque === true || rule.dynamicProgram === true;
+  return rule.redirects !== undefined || rule.assigns !== undefined || rule.stdinFrom !== undefined || rule.stdinOpaque === true || rule.dynamicProgram === true || rule.code !== undefined;
 }
 
 export function fastPath(index: RuleIndex): FastPath {
