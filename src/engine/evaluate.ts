@@ -8,7 +8,8 @@ import type { BashGrammar } from './grammar';
 import { ParseCancelled } from './grammar';
 import { EMPTY_EXPANSIONS, basename, unwrapCommand } from './unwrap';
 import type { Effective, FileReader } from './unwrap';
-import { analyse, matches } from './match';
+import { analyse, matchedWrites, matches } from './match';
+import type { FileWrite } from './fileWrites';
 import type { Analysed } from './match';
 import type { HttpRequest } from './http';
 import type { MatchContext } from './match';
@@ -45,18 +46,27 @@ export interface RuleIndex {
   /** Rules per program, resolved once: glob-named rules would otherwise be re-matched per command. */
   resolved: Map<string, Rule[]>;
   universal: Rule[];
+  /** Rules about a file change alone (`writes`, no program or argv matcher): they also judge agents' file tools. */
+  effects: Rule[];
   programs: Map<string, ProgramSpec>;
 }
 
+/** Matchers that read a command line; a rule with none of them but `writes` describes a file change alone. */
+const COMMAND_MATCHERS = [
+  'command', 'subcommand', 'flags', 'args', 'words', 'paths', 'redirects', 'assigns', 'stdinFrom', 'stdinOpaque', 'dynamicProgram', 'wraps',
+  'stdoutTo', 'stdinFile', 'secrets', 'code', 'sql', 'content', 'http', 'target',
+] as const;
+
 /** Index packs by program name, so each command meets only the rules that name it. */
 export function indexPacks(packs: Pack[]): RuleIndex {
-  const index: RuleIndex = { packs, byProgram: new Map(), globbed: [], universal: [], programs: new Map(), resolved: new Map() };
+  const index: RuleIndex = { packs, byProgram: new Map(), globbed: [], universal: [], effects: [], programs: new Map(), resolved: new Map() };
   for (const pack of packs) {
     for (const [name, spec] of Object.entries(pack.programs ?? {})) {
       const prev = index.programs.get(name);
       index.programs.set(name, prev ? mergeSpecs(prev, spec) : spec);
     }
     for (const rule of pack.rules) {
+      if (rule.writes && COMMAND_MATCHERS.every((m) => rule[m] === undefined)) index.effects.push(rule);
       if (rule.command === undefined) {
         index.universal.push(rule);
         continue;
@@ -264,7 +274,8 @@ function matchCommand(eff: Effective, index: RuleIndex, ctx: MatchContext): Reas
     const where = eff.via.length > 0 ? ` (via ${eff.via.join(' → ')})` : '';
     const remote = eff.remote ? ` on ${eff.remote.kind === 'ssh' ? 'host' : eff.remote.kind} ${eff.remote.target}` : '';
     const env = ctx.environment.production ? productionNote(ctx.environment) : '';
-    out.push({ rule: rule.id, message: `${rule.reason}${rule.http ? requestNote(a) : ''}${remote}${where}${env}`, decision, risk: rule.risk, span: eff.span });
+    const writes = rule.writes ? writeNote(matchedWrites(a, rule, ctx)) : '';
+    out.push({ rule: rule.id, message: `${rule.reason}${writes}${rule.http ? requestNote(a) : ''}${remote}${where}${env}`, decision, risk: rule.risk, span: eff.span });
   }
   // An approved workspace rule may silence named rules for the commands it matches.
   return silenced.size > 0 ? out.filter((r) => !silenced.has(r.rule)) : out;
@@ -277,6 +288,54 @@ function requestNote(a: Analysed): string {
   const host = req.hosts[0]?.replace(/:(80|443)$/, '');
   const ops = req.mutations.length > 0 ? `: ${req.mutations.slice(0, 3).join(', ')}` : '';
   return ` (${req.method}${host ? ` ${host}` : ''}${ops})`;
+}
+
+const WRITE_VERBS: Record<FileWrite['how'], string> = { write: 'writes', append: 'appends to', delete: 'deletes', move: 'moves away', edit: 'edits', mode: 'changes the mode of' };
+
+/** Name the files a `writes` rule matched, e.g. ` (writes .interlock.jsonc)`. */
+function writeNote(writes: FileWrite[], tool?: string): string {
+  if (writes.length === 0) return '';
+  const shown = writes.slice(0, 3).map((w) => `${WRITE_VERBS[w.how]} ${w.path}`).join(', ');
+  return ` (${tool ? `${tool} ` : ''}${shown}${writes.length > 3 ? ', …' : ''})`;
+}
+
+export interface WriteCheckOptions {
+  rules: RuleIndex;
+  environment: EnvironmentInfo;
+  cwd: string;
+  home: string;
+}
+
+/**
+ * Decide an agent's direct file changes (its Write/Edit/patch tools, no shell line) with the rules
+ * that describe a file change alone, so a tool's write and a shell's write of a file meet the same rules.
+ */
+export function checkFileWrites(writes: FileWrite[], opts: WriteCheckOptions, tool: string): Decision {
+  const environment = opts.environment;
+  try {
+    const ctx: MatchContext = { environment, paths: { cwd: opts.cwd, home: opts.home }, programs: opts.rules.programs };
+    // The writes stand in for a command: matchers read them from the cache, and there is no argv.
+    const a: Analysed = {
+      cmd: { argv: [], assignments: [], redirects: [], span: { start: 0, end: 0 }, via: [], depth: 0 },
+      program: '',
+      options: [],
+      positionals: [],
+      words: [],
+      cache: new Map<string, unknown>([['writes', writes]]),
+    };
+    const reasons: Reason[] = [];
+    const silenced = new Set<string>();
+    const env = environment.production ? productionNote(environment) : '';
+    for (const rule of opts.rules.effects) {
+      if (!matches(a, rule, ctx)) continue;
+      if (rule.decision === 'allow' && rule.overrides) for (const id of rule.overrides) silenced.add(id);
+      const decision = environment.production && rule.production ? rule.production : rule.decision;
+      reasons.push({ rule: rule.id, message: `${rule.reason}${writeNote(matchedWrites(a, rule, ctx), tool)}${env}`, decision, risk: rule.risk });
+    }
+    return fold(reasons.filter((r) => !silenced.has(r.rule)), environment);
+  } catch (e) {
+    return failClosed('interlock/engine-error', `Interlock failed while checking ${tool}'s file changes (${(e as Error).message}); a person should look at it.`, environment);
+  }
 }
 
 /** The strictest decision wins; risk is the highest named. */

@@ -5,6 +5,7 @@
  */
 import type { RuleIndex } from './evaluate';
 import { UNWRAPPED_PROGRAMS } from './unwrap';
+import { WRITING_PROGRAMS } from './fileWrites';
 
 /**
  * Programs the engine looks inside (from unwrap.ts, so the lists cannot drift), plus shell
@@ -32,10 +33,19 @@ function needsSyntax(rule: RuleIndex['universal'][number]): boolean {
   return rule.redirects !== undefined || rule.assigns !== undefined || rule.stdinFrom !== undefined || rule.stdinOpaque === true || rule.dynamicProgram === true || rule.code !== undefined;
 }
 
+/**
+ * A program-less `writes` rule matches a plain line only through a program that writes files
+ * (`cp a .interlock.jsonc`, `rm ~/.ssh/config`): those names always go to the guard.
+ */
+function judgesWrites(rule: RuleIndex['universal'][number]): boolean {
+  return rule.writes !== undefined;
+}
+
 export function fastPath(index: RuleIndex): FastPath {
-  const names = new Set<string>([...index.byProgram.keys(), ...UNWRAPPING_PROGRAMS]);
+  const writers = index.universal.some(judgesWrites) ? WRITING_PROGRAMS : [];
+  const names = new Set<string>([...index.byProgram.keys(), ...UNWRAPPING_PROGRAMS, ...writers]);
   const globs = new Set<string>([...index.globbed.flatMap((g) => g.patterns.map((p) => p.toLowerCase())), ...UNWRAPPING_GLOBS]);
-  return { enabled: index.universal.every(needsSyntax), names: [...names].sort(), globs: [...globs].sort() };
+  return { enabled: index.universal.every((r) => needsSyntax(r) || judgesWrites(r)), names: [...names].sort(), globs: [...globs].sort() };
 }
 
 /** The fast path's own decision for a plain line: true when the hook may run it without asking. */

@@ -2,13 +2,14 @@
  * The engine's one entry point for adapters: load packs and (lazily, once) the grammar, then
  * `check` command lines. Pure: bytes, files and variables arrive through the options.
  */
-import { evaluate, indexPacks } from './evaluate';
+import { checkFileWrites, evaluate, indexPacks } from './evaluate';
 import type { EvaluateOptions, RuleIndex } from './evaluate';
 import { loadBashGrammar } from './grammar';
 import type { BashGrammar, GrammarBytes } from './grammar';
 import { GrammarNeeded } from './parse';
 import type { Pack } from './packs';
 import type { Decision } from './types';
+import type { FileWrite } from './fileWrites';
 
 export interface EngineOptions {
   packs: Pack[];
@@ -24,6 +25,8 @@ export interface Engine {
   check(line: string, opts: CheckOptions): Promise<Decision>;
   /** Decide without waiting; throws GrammarNeeded if the grammar is needed and not loaded yet. */
   checkSync(line: string, opts: CheckOptions): Decision;
+  /** Decide an agent's direct file changes (no shell line) with the packs' `writes` rules. */
+  checkWrites(writes: FileWrite[], opts: CheckOptions, tool: string): Decision;
   /** Start loading the grammar now (an editor does this after activation). */
   warm(): Promise<void>;
 }
@@ -49,6 +52,9 @@ export function createEngine(options: EngineOptions): Engine {
         return checkSync(line, opts);
       }
     },
+    checkWrites(writes, opts, tool) {
+      return checkFileWrites(writes, { rules, environment: opts.environment, cwd: opts.cwd, home: opts.home }, tool);
+    },
     async warm() {
       await load();
     },
@@ -56,4 +62,4 @@ export function createEngine(options: EngineOptions): Engine {
 }
 
 export { GrammarNeeded };
-export type { Decision };
+export type { Decision, FileWrite };

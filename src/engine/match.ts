@@ -3,7 +3,7 @@
  * arguments, path classes), redirections, standard input, inline code and SQL/HTTP content, and
  * context conditions. Every matcher present must hold.
  */
-import { Minimatch } from 'minimatch';
+import { Minimatch, braceExpand } from 'minimatch';
 import type { Effective, FileReader } from './unwrap';
 import { basename, literalOutput, wrappedArgv } from './unwrap';
 import type { MatchSet, ProgramSpec, Rule } from './packs';
@@ -13,6 +13,9 @@ import { sqlKinds } from './sql';
 import { findSecrets } from './secrets';
 import { httpRequest, hostMatches } from './http';
 import type { HttpRequest } from './http';
+import { fileWrites } from './fileWrites';
+import type { FileWrite } from './fileWrites';
+import { normalizePath } from './paths';
 import type { EnvironmentInfo, SimpleCommand, Word } from './types';
 
 export interface MatchContext {
@@ -224,6 +227,92 @@ function targetMatches(w: Word, pattern: string, ctx: MatchContext): boolean {
   return glob(expanded, pattern.replace(/^~(?=\/|$)/, home)) || glob(w.value, pattern);
 }
 
+/** `~`, `$HOME`, `${HOME}`, `$PWD`, `$(pwd)` at the start of a path: known here, though the shell word counts as dynamic. */
+const HOME_PREFIX = /^(~|\$HOME|\$\{HOME\})(?=\/|$)/;
+const PWD_PREFIX = /^(\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`)(?=\/|$)/;
+
+/** A written path made absolute against the working directory, or undefined when part of it is unknown. */
+function resolveWrite(w: FileWrite, ctx: MatchContext): string | undefined {
+  const home = ctx.paths.home.replace(/\/+$/, '');
+  const known = HOME_PREFIX.test(w.path) || PWD_PREFIX.test(w.path);
+  const p = w.path.replace(HOME_PREFIX, home).replace(PWD_PREFIX, ctx.paths.cwd.replace(/\/+$/, ''));
+  if (/[$`]/.test(p) || (w.dynamic === true && !known) || p === '') return undefined;
+  return normalizePath(p.startsWith('/') ? p : `${ctx.paths.cwd}/${p}`);
+}
+
+/** `~` where a glob names the home directory: at its start or as one alternative of a brace (`{~,/root}/.bashrc`). */
+function homeGlob(pattern: string, home: string): string {
+  return pattern.replace(/(^|[{,])~(?=[/,}]|$)/g, (_, lead: string) => lead + home);
+}
+
+/** A shell glob on the line (`rm .interlock*`, `rm -rf .*`) that would expand to the guarded file a pattern names. */
+function shellGlobHits(path: string, pattern: string): boolean {
+  // A bare `*` names no file in particular: `rm -rf /tmp/*` is not taken as deleting a `profile.ps1` there.
+  const own = path.slice(path.lastIndexOf('/') + 1);
+  if (!/[*?[]/.test(own) || !/[^*?[\]]/.test(own)) return false;
+  const last = pattern.slice(pattern.lastIndexOf('/') + 1);
+  if (last === '' || /[*?[\]{}!()]/.test(last)) return false;
+  const candidate = `${path.slice(0, path.lastIndexOf('/'))}/${last}`;
+  // The shell's `*` skips dot files unless the glob itself starts with a dot.
+  return new Minimatch(path, { dot: false, nocomment: true, nonegate: true }).match(candidate) && glob(candidate, pattern);
+}
+
+/**
+ * A delete, move or mode change of a directory reaches the guarded files in it: `rm -rf .vscode`
+ * for `.vscode/settings.json` anywhere, `mv ~/.ssh x` for `~/.ssh/**`. Only the file's own directory
+ * counts, so deleting `~/.cache` or `build` does not read as deleting every guarded file.
+ */
+function coversGuarded(path: string, pattern: string): boolean {
+  const dir = pattern.endsWith('/**') ? pattern.slice(0, -3) : pattern.slice(0, Math.max(0, pattern.lastIndexOf('/')));
+  if (dir === '' || dir === '**' || dir.endsWith('/**')) return false;
+  return glob(path, dir);
+}
+
+/** Does a file write hit a guarded-path glob (or path class)? Relative paths resolve against the working directory. */
+export function writeMatches(w: FileWrite, pattern: string, ctx: MatchContext): boolean {
+  if (PATH_CLASS_NAMES.has(pattern)) return classifyPath(w.path, w.dynamic === true, ctx.paths) === pattern;
+  const pat = homeGlob(pattern, ctx.paths.home.replace(/\/+$/, ''));
+  const abs = resolveWrite(w, ctx);
+  if (abs === undefined) {
+    // An unknown directory still ends in known names: `"$DIR"/.vscode/settings.json` is that file somewhere.
+    if (!pat.startsWith('**/')) return false;
+    const segs = w.path.split('/');
+    let i = segs.length;
+    while (i > 0 && !/[$`]/.test(segs[i - 1])) i--;
+    const tail = segs.slice(i).join('/');
+    return i > 0 && tail !== '' && glob(`/\u2205/${tail}`, pat);
+  }
+  if (glob(abs, pat)) return true;
+  const whole = w.how === 'delete' || w.how === 'move' || w.how === 'mode';
+  return expanded(pat).some((p) => shellGlobHits(abs, p) || (whole && coversGuarded(abs, p)));
+}
+
+const braceCache = new Map<string, string[]>();
+/** A glob's brace alternatives, so each names one directory and one file name. */
+function expanded(pattern: string): string[] {
+  let list = braceCache.get(pattern);
+  if (!list) {
+    list = braceExpand(pattern);
+    if (braceCache.size < 4096) braceCache.set(pattern, list);
+  }
+  return list;
+}
+
+/** The command's file writes, whose text (when the rule asks about it) is unknown or matches. */
+function writesFor(a: Analysed, rule: Rule): FileWrite[] {
+  const all = memo(a, 'writes', () => fileWrites(a));
+  const text = rule.writeText;
+  if (!text || all.length === 0) return all;
+  const re = regex(text.pattern, 'im');
+  return all.filter((w) => w.text === undefined || re.test(w.text));
+}
+
+/** The writes of the command that a rule's `writes` globs name: for reasons that say which file. */
+export function matchedWrites(a: Analysed, rule: Rule, ctx: MatchContext): FileWrite[] {
+  const patterns = [...(rule.writes?.any ?? []), ...(rule.writes?.all ?? [])];
+  return writesFor(a, rule).filter((w) => patterns.some((p) => writeMatches(w, p, ctx)));
+}
+
 function stdinProgram(a: Analysed): string | undefined {
   const s = a.cmd.stdin;
   if (s?.kind !== 'command') return undefined;
@@ -273,11 +362,12 @@ function readRelative(path: string, ctx: MatchContext): string | undefined {
 }
 
 const regexCache = new Map<string, RegExp>();
-function regex(pattern: string): RegExp {
-  let r = regexCache.get(pattern);
+function regex(pattern: string, flags = 'm'): RegExp {
+  const key = `${flags}/${pattern}`;
+  let r = regexCache.get(key);
   if (!r) {
-    r = new RegExp(pattern, 'm');
-    regexCache.set(pattern, r);
+    r = new RegExp(pattern, flags);
+    regexCache.set(key, r);
   }
   return r;
 }
@@ -335,6 +425,10 @@ export function matches(a: Analysed, rule: Rule, ctx: MatchContext): boolean {
     if (rest.length < 2) return false;
     const dest = rest[rest.length - 1];
     if (!setHolds(rule.target, (p) => targetMatches(dest, p, ctx))) return false;
+  }
+  if (rule.writes) {
+    const writes = writesFor(a, rule);
+    if (!setHolds(rule.writes, (p) => writes.some((w) => writeMatches(w, p, ctx)))) return false;
   }
   if (rule.redirects) {
     const targets = redirectTargets(a);

@@ -43,6 +43,10 @@ export interface Rule {
   http?: { methods?: string[]; hosts?: MatchSet; urls?: MatchSet; mutations?: string[]; authorization?: boolean; uploadsFile?: boolean; readOnly?: boolean };
   when?: { production?: boolean; environments?: string[]; remote?: boolean | RemoteKind | RemoteKind[] };
   target?: MatchSet;
+  /** Globs or path classes of the files the command (or an agent's file tool) writes, deletes, moves or re-modes. */
+  writes?: MatchSet;
+  /** With `writes`: only writes whose text is unknown or matches this (case-insensitive) regular expression. */
+  writeText?: { pattern: string };
   decision: DecisionKind;
   /** With decision allow: rules silenced for the commands this one matches (a loosening). */
   overrides?: string[];
@@ -146,7 +150,7 @@ export function parsePack(text: string, file: string): Pack {
       return new PackError(file, line, column, `rule ${rule.id}: ${field}`);
     };
     if (!rule.id.startsWith(`${pack.id}/`)) throw Object.assign(at('id'), { message: `${at('id').message} must start with "${pack.id}/"` });
-    for (const field of ['code', 'content'] as const) {
+    for (const field of ['code', 'content', 'writeText'] as const) {
       const pattern = rule[field]?.pattern;
       if (pattern === undefined) continue;
       try {

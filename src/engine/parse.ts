@@ -479,7 +479,7 @@ class Walker {
       if (!child || child === node.childForFieldName('body')) continue;
       const r = this.redirect(child, continuations, extraArgs);
       if (!r) continue;
-      redirects.push(r.redirect);
+      redirects.push(r.redirect, ...(r.more ?? []));
       if (r.stdin) stdin = r.stdin;
     }
     const body = node.childForFieldName('body');
@@ -500,16 +500,22 @@ class Walker {
   }
 
   /** Read one redirect node: its operator, target, and any standard input it supplies. */
-  private redirect(node: TsNode, continuations: TsNode[], extras: TsNode[]): { redirect: Redirect; stdin?: StdinSource } | undefined {
+  private redirect(node: TsNode, continuations: TsNode[], extras: TsNode[]): { redirect: Redirect; stdin?: StdinSource; more?: Redirect[] } | undefined {
     const span = this.span(node);
     if (node.type === 'heredoc_redirect') {
       let body = '';
+      const more: Redirect[] = [];
       for (const child of node.namedChildren) {
         if (!child) continue;
         if (child.type === 'heredoc_body') body = this.heredocText(child);
         else if (STATEMENT_TYPES.has(child.type)) continuations.push(child);
+        // tree-sitter-bash hangs `> file` written after `<<EOF` on the heredoc; bash redirects the command.
+        else if (child.type === 'file_redirect') {
+          const r = this.redirect(child, continuations, extras);
+          if (r) more.push(r.redirect);
+        }
       }
-      return { redirect: { op: '<<', span }, stdin: { kind: 'text', text: body, span, origin: 'heredoc' } };
+      return { redirect: { op: '<<', span }, stdin: { kind: 'text', text: body, span, origin: 'heredoc' }, more };
     }
     if (node.type === 'herestring_redirect') {
       const target = node.namedChildren.find((c) => c !== null);
@@ -607,7 +613,7 @@ class Walker {
       } else if (child.type.endsWith('_redirect')) {
         const r = this.redirect(child, continuations, extraArgs);
         if (r) {
-          redirects.push(r.redirect);
+          redirects.push(r.redirect, ...(r.more ?? []));
           if (r.stdin) stdin = r.stdin;
         }
       } else {

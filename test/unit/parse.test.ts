@@ -85,6 +85,12 @@ test('redirection targets are kept with their operator', async () => {
   assert.deepEqual(p.commands[0].redirects.map((r) => [r.op, r.target?.value]), [['>', '~/.bashrc'], ['>>', 'err.log']]);
 });
 
+test('file redirects written after a heredoc operator belong to the command', async () => {
+  const p = await parse("cat <<'EOF' > .interlock.jsonc 2>>err.log\n{}\nEOF");
+  assert.deepEqual(p.commands[0].redirects.map((r) => [r.op, r.target?.value]), [['<<', undefined], ['>', '.interlock.jsonc'], ['>>', 'err.log']]);
+  assert.equal(p.commands[0].stdin?.kind, 'text');
+});
+
 test('spans point into the original line', async () => {
   const line = 'echo ok && rm -rf src';
   const p = await parse(line);
