@@ -21,7 +21,7 @@ export type RequestSource =
 
 /** What an agent hook already found: the guard folds it in (tool calls and file reads are not shell). */
 export interface HookFindings {
-  subject: 'shell' | 'tool' | 'files';
+  subject: 'shell' | 'tool' | 'files' | 'writes';
   reasons: Pick<Reason, 'rule' | 'message' | 'decision' | 'risk'>[];
   /** Epoch ms by which the hook must answer its agent: the confirmation closes (denied) by then. */
   deadline: number;
@@ -79,7 +79,7 @@ export function isHookFindings(x: unknown): x is HookFindings {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;
   const h = x as Record<string, unknown>;
   return (
-    (h.subject === 'shell' || h.subject === 'tool' || h.subject === 'files') &&
+    (h.subject === 'shell' || h.subject === 'tool' || h.subject === 'files' || h.subject === 'writes') &&
     typeof h.deadline === 'number' && Number.isFinite(h.deadline) &&
     Array.isArray(h.reasons) &&
     h.reasons.every((r: unknown) => {

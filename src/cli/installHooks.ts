@@ -58,36 +58,54 @@ interface FlatSpec {
   shape: 'flat';
   events: string[];
   commandKey: string;
-  entry: (command: string) => Json;
+  entry: (command: string, event: string) => Json;
 }
+
+/**
+ * The tools each agent's hook must see: its shell, file reads, MCP calls, and every tool that
+ * writes a file, since an agent can turn Interlock off by editing its rule file or a hook config
+ * as easily with its file tools as with the shell.
+ */
+const CLAUDE_TOOLS = [
+  'Bash', 'PowerShell', 'Read', 'Grep', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit',
+  // VS Code's agent reads this file too and names its tools its own way.
+  'run_in_terminal', 'read_file', 'create_file', 'replace_string_in_file', 'multi_replace_string_in_file', 'insert_edit_into_file', 'edit_notebook_file', 'apply_patch',
+];
+const GEMINI_TOOLS = ['run_shell_command', 'read_file', 'read_many_files', 'search_file_content', 'grep_search', 'write_file', 'replace'];
+/** Cursor's `preToolUse` names for tools that change files; its shell, reads and MCP calls have events of their own. */
+const CURSOR_WRITE_TOOLS = ['Write', 'Edit', 'StrReplace', 'MultiEdit', 'Delete', 'edit_file', 'search_replace', 'delete_file', 'ApplyPatch', 'apply_patch'];
 
 const SPECS: Record<AgentId, GroupedSpec | FlatSpec> = {
   // One group, so that readers which ignore matchers (VS Code reads this file) still run it once.
   claude: {
     shape: 'grouped',
     event: 'PreToolUse',
-    matcher: '^(Bash|run_in_terminal|Read|read_file|Grep|mcp__.*)$',
+    matcher: `^(${CLAUDE_TOOLS.join('|')}|mcp__.*)$`,
     entry: (command) => ({ type: 'command', command, timeout: TIMEOUT_S }),
   },
   codex: {
     shape: 'grouped',
     event: 'PreToolUse',
-    matcher: '^(Bash|mcp__.*)$',
+    matcher: '^(Bash|apply_patch|mcp__.*)$',
     entry: (command) => ({ type: 'command', command, timeout: TIMEOUT_S }),
   },
   gemini: {
     shape: 'grouped',
     event: 'BeforeTool',
-    matcher: '^(run_shell_command|read_file|read_many_files|search_file_content|grep_search|mcp__.*)$',
+    // Gemini CLI names MCP tools `mcp_<server>_<tool>`.
+    matcher: `^(${GEMINI_TOOLS.join('|')}|mcp_.*)$`,
     // Gemini CLI's timeout is in milliseconds.
     entry: (command) => ({ type: 'command', name: 'interlock', command, timeout: TIMEOUT_S * 1000 }),
   },
   // failClosed: a hook that crashes or times out must refuse, not wave the call through.
+  // `preToolUse` only for file changes: shell, MCP and reads already have their own events, and a
+  // second hook on them would ask twice. Its matcher is a plain alternation, unanchored, so it
+  // reads the same whether Cursor takes it as a regex or as a list of names.
   cursor: {
     shape: 'flat',
-    events: ['beforeShellExecution', 'beforeMCPExecution', 'beforeReadFile'],
+    events: ['beforeShellExecution', 'beforeMCPExecution', 'beforeReadFile', 'preToolUse'],
     commandKey: 'command',
-    entry: (command) => ({ command, timeout: TIMEOUT_S, failClosed: true }),
+    entry: (command, event) => ({ command, ...(event === 'preToolUse' ? { matcher: CURSOR_WRITE_TOOLS.join('|') } : {}), timeout: TIMEOUT_S, failClosed: true }),
   },
   copilot: {
     shape: 'flat',
@@ -278,15 +296,25 @@ function editGrouped(ed: Editor, spec: GroupedSpec, agent: AgentId, command: str
   const entry = spec.entry(command);
   const group = { matcher: spec.matcher, hooks: [entry] };
   const [first, ...extra] = found;
-  removeFound(ed, base, extra);
-  if (!first) {
+  const append = (): void => {
     const groups = ed.value(base);
     if (Array.isArray(groups)) ed.set([...base, groups.length], group, true);
     else ed.set(base, [group]);
-  } else if (first.alone) {
+  };
+  if (first && !first.alone && ed.value([...base, first.index, 'matcher']) !== spec.matcher) {
+    // Interlock's entry shares a group whose matcher is not Interlock's (an older install, or a
+    // person's edit): the tools Interlock checks now would miss it. Take it out to a group of its
+    // own; the group's other hooks keep their matcher.
+    removeFound(ed, base, found);
+    append();
+    return;
+  }
+  removeFound(ed, base, extra);
+  if (!first) append();
+  else if (first.alone) {
+    // An older install's group gets the current matcher, so an upgrade covers the new tools.
     if (!same(ed.value([...base, first.index]), group)) ed.set([...base, first.index], group);
   } else if (!same(ed.value([...base, first.index, 'hooks', first.entry!]), entry)) {
-    // Interlock's entry shares a group with other hooks: update it there and leave the group's matcher.
     ed.set([...base, first.index, 'hooks', first.entry!], entry);
   }
 }
@@ -301,7 +329,7 @@ function editFlat(ed: Editor, spec: FlatSpec, agent: AgentId, command: string, a
       dropIfEmpty(ed, base);
       continue;
     }
-    const entry = spec.entry(command);
+    const entry = spec.entry(command, event);
     const [first, ...extra] = found;
     removeFound(ed, base, extra);
     if (!first) {

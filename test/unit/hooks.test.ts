@@ -12,6 +12,9 @@ import type { GuardRequest } from '../../src/channel/protocol';
 import { registerWindow } from '../../src/channel/registry';
 import { buildPrivateCli } from './privateCli';
 import { ROOT } from './helpers';
+import { readHookInput } from '../../src/cli/hooks/protocols';
+import { applyPatchWrites } from '../../src/engine/fileWrites';
+import type { AgentId, Subject } from '../../src/cli/hooks/protocols';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'hooks');
 const AGENTS = ['claude', 'cursor', 'copilot', 'gemini', 'codex'] as const;
@@ -24,7 +27,9 @@ let registry: string;
 
 before(() => {
   cli = buildPrivateCli();
-  home = mkdtempSync(join(tmpdir(), 'interlock-hooks-home-'));
+  // Not named /tmp/interlock-*: that is where Interlock keeps its own state, and every file of
+  // the fake home would be guarded as such.
+  home = mkdtempSync(join(tmpdir(), 'agent-hooks-home-'));
   workspace = join(home, 'work', 'shop');
   prod = join(home, 'work', 'prod-api');
   mkdirSync(join(workspace, 'src'), { recursive: true });
@@ -109,6 +114,80 @@ test('every agent has golden cases for allow, confirm, block, pass-through and b
     for (const kind of [/allow/, /confirm|asks|denied/, /block/, /passes|other-/, /refused/]) assert.match(names, kind, `${agent}: ${kind}`);
   }
 });
+
+// How each agent's file tools are read: the files they change, how, and the text the rules see.
+
+const claudeIn = (tool_name: string, tool_input: unknown): unknown => ({ hook_event_name: 'PreToolUse', cwd: '/w', tool_name, tool_input });
+const vscodeIn = (tool_name: string, tool_input: unknown): unknown => ({ hookEventName: 'PreToolUse', cwd: '/w', tool_name, tool_input });
+const cursorIn = (tool_name: string, tool_input: unknown): unknown => ({ hook_event_name: 'preToolUse', workspace_roots: ['/w'], tool_name, tool_input });
+const geminiIn = (tool_name: string, tool_input: unknown, extra: object = {}): unknown => ({ hook_event_name: 'BeforeTool', cwd: '/w', tool_name, tool_input, ...extra });
+const codexIn = (tool_input: unknown): unknown => ({ hook_event_name: 'PreToolUse', cwd: '/w', tool_name: 'apply_patch', tool_input });
+const patch = (...body: string[]): string => ['*** Begin Patch', ...body, '*** End Patch', ''].join('\n');
+
+const READINGS: { name: string; agent: AgentId; input: unknown; subject: Subject | 'invalid' }[] = [
+  { name: 'Claude Write', agent: 'claude', input: claudeIn('Write', { file_path: '/w/.interlock.jsonc', content: '{}' }), subject: { kind: 'writes', writes: [{ path: '/w/.interlock.jsonc', how: 'write', text: '{}' }] } },
+  { name: 'Claude Edit, relative path kept as given', agent: 'claude', input: claudeIn('Edit', { file_path: 'a.ts', old_string: 'x', new_string: 'y' }), subject: { kind: 'writes', writes: [{ path: 'a.ts', how: 'edit', text: 'x\ny' }] } },
+  { name: 'Claude MultiEdit', agent: 'claude', input: claudeIn('MultiEdit', { file_path: '/w/a', edits: [{ old_string: 'a', new_string: 'b' }, { old_string: 'c', new_string: 'd' }] }), subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'edit', text: 'a\nb' }, { path: '/w/a', how: 'edit', text: 'c\nd' }] } },
+  { name: 'Claude NotebookEdit', agent: 'claude', input: claudeIn('NotebookEdit', { notebook_path: '/w/n.ipynb', new_source: 'print(1)' }), subject: { kind: 'writes', writes: [{ path: '/w/n.ipynb', how: 'edit', text: 'print(1)' }] } },
+  { name: 'Claude PowerShell is a shell line', agent: 'claude', input: claudeIn('PowerShell', { command: 'Remove-Item -Recurse x' }), subject: { kind: 'shell', command: 'Remove-Item -Recurse x' } },
+  { name: 'Claude Write without a path', agent: 'claude', input: claudeIn('Write', { content: 'x' }), subject: 'invalid' },
+  { name: 'Claude Edit with a blank path', agent: 'claude', input: claudeIn('Edit', { file_path: ' ', old_string: 'a', new_string: 'b' }), subject: 'invalid' },
+  { name: 'Claude Edit with a non-string path', agent: 'claude', input: claudeIn('Edit', { file_path: 7, old_string: 'a', new_string: 'b' }), subject: 'invalid' },
+  { name: 'VS Code create_file', agent: 'claude', input: vscodeIn('create_file', { filePath: '/w/x', content: 'c' }), subject: { kind: 'writes', writes: [{ path: '/w/x', how: 'write', text: 'c' }] } },
+  { name: 'VS Code replace_string_in_file', agent: 'copilot', input: vscodeIn('replace_string_in_file', { filePath: '/w/x', oldString: 'o', newString: 'n' }), subject: { kind: 'writes', writes: [{ path: '/w/x', how: 'edit', text: 'o\nn' }] } },
+  { name: 'VS Code multi_replace_string_in_file, a path each', agent: 'claude', input: vscodeIn('multi_replace_string_in_file', { replacements: [{ filePath: '/w/a', oldString: '1', newString: '2' }, { filePath: '/w/b', oldString: '3', newString: '4' }] }), subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'edit', text: '1\n2' }, { path: '/w/b', how: 'edit', text: '3\n4' }] } },
+  { name: 'VS Code multi_replace_string_in_file, one without a path', agent: 'claude', input: vscodeIn('multi_replace_string_in_file', { replacements: [{ filePath: '/w/a', oldString: '1', newString: '2' }, { oldString: '3', newString: '4' }] }), subject: 'invalid' },
+  { name: 'VS Code insert_edit_into_file', agent: 'claude', input: vscodeIn('insert_edit_into_file', { filePath: '/w/a', code: 'x()', explanation: 'e' }), subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'edit', text: 'x()' }] } },
+  { name: 'VS Code apply_patch', agent: 'claude', input: vscodeIn('apply_patch', { input: patch('*** Delete File: /w/a'), explanation: 'e' }), subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'delete' }] } },
+  { name: 'Copilot create', agent: 'copilot', input: { cwd: '/w', toolName: 'create', toolArgs: JSON.stringify({ path: '/w/a', file_text: 't' }) }, subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'write', text: 't' }] } },
+  { name: 'Copilot edit, toolArgs an object', agent: 'copilot', input: { cwd: '/w', toolName: 'edit', toolArgs: { path: '/w/a', old_str: 'o', new_str: 'n' } }, subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'edit', text: 'o\nn' }] } },
+  { name: 'Copilot str_replace_editor create', agent: 'copilot', input: { cwd: '/w', toolName: 'str_replace_editor', toolArgs: { command: 'create', path: '/w/a', file_text: 't' } }, subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'write', text: 't' }] } },
+  { name: 'Copilot apply_patch as JSON', agent: 'copilot', input: { cwd: '/w', toolName: 'apply_patch', toolArgs: JSON.stringify({ input: patch('*** Delete File: b') }) }, subject: { kind: 'writes', writes: [{ path: 'b', how: 'delete' }] } },
+  { name: 'Copilot apply_patch given as the patch itself', agent: 'copilot', input: { cwd: '/w', toolName: 'apply_patch', toolArgs: patch('*** Add File: b', '+x') }, subject: { kind: 'writes', writes: [{ path: 'b', how: 'write', text: 'x' }] } },
+  { name: 'Gemini write_file', agent: 'gemini', input: geminiIn('write_file', { file_path: '/w/a', content: 'c' }), subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'write', text: 'c' }] } },
+  { name: 'Gemini replace', agent: 'gemini', input: geminiIn('replace', { file_path: '/h/.bashrc', old_string: 'o', new_string: 'n', instruction: 'i' }), subject: { kind: 'writes', writes: [{ path: '/h/.bashrc', how: 'edit', text: 'o\nn' }] } },
+  { name: 'Gemini MCP, mcp_<server>_<tool>', agent: 'gemini', input: geminiIn('mcp_github_delete_repository', { repo: 'r' }), subject: { kind: 'tool', call: { server: 'github', tool: 'delete_repository', args: { repo: 'r' } } } },
+  { name: 'Gemini MCP, server with an underscore named by mcp_context', agent: 'gemini', input: geminiIn('mcp_my_db_drop_table', {}, { mcp_context: { server_name: 'my_db' } }), subject: { kind: 'tool', call: { server: 'my_db', tool: 'drop_table', args: {} } } },
+  { name: 'Cursor Write', agent: 'cursor', input: cursorIn('Write', { file_path: '/w/a', content: 'c' }), subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'write', text: 'c' }] } },
+  { name: 'Cursor Delete', agent: 'cursor', input: cursorIn('Delete', { path: '/w/a' }), subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'delete' }] } },
+  { name: 'Cursor edit_file', agent: 'cursor', input: cursorIn('edit_file', { target_file: 'a', code_edit: 'x' }), subject: { kind: 'writes', writes: [{ path: 'a', how: 'edit', text: 'x' }] } },
+  { name: 'Cursor StrReplace, tool_input a JSON string', agent: 'cursor', input: cursorIn('StrReplace', JSON.stringify({ file_path: '/w/a', old_string: 'o', new_string: 'n' })), subject: { kind: 'writes', writes: [{ path: '/w/a', how: 'edit', text: 'o\nn' }] } },
+  { name: 'Codex apply_patch', agent: 'codex', input: codexIn({ command: patch('*** Add File: .interlock.jsonc', '+{}', '*** Update File: src/x.ts', '@@', '-a', '+b') }), subject: { kind: 'writes', writes: [{ path: '.interlock.jsonc', how: 'write', text: '{}' }, { path: 'src/x.ts', how: 'edit', text: 'a\nb' }] } },
+  { name: 'Codex apply_patch, argv form', agent: 'codex', input: codexIn({ command: ['apply_patch', patch('*** Delete File: a')] }), subject: { kind: 'writes', writes: [{ path: 'a', how: 'delete' }] } },
+  { name: 'Codex apply_patch that is not a patch', agent: 'codex', input: codexIn({ command: 'rm -rf /' }), subject: 'invalid' },
+  { name: 'Codex apply_patch with a header it does not know', agent: 'codex', input: codexIn({ command: patch('*** Frobnicate File: .interlock.jsonc', '+x') }), subject: 'invalid' },
+  { name: 'Codex apply_patch without a patch', agent: 'codex', input: codexIn({}), subject: 'invalid' },
+];
+
+for (const { name, agent, input, subject } of READINGS) {
+  test(`reads ${name}`, () => {
+    const r = readHookInput(agent, input);
+    if (subject === 'invalid') assert.equal(r.kind, 'invalid', JSON.stringify(r));
+    else {
+      assert.equal(r.kind, 'call', JSON.stringify(r));
+      assert.deepEqual(r.kind === 'call' && r.call.subject, subject);
+    }
+  });
+}
+
+const PATCHES: { name: string; patch: string; writes: unknown }[] = [
+  { name: 'add, update, delete', patch: patch('*** Add File: a', '+1', '+2', '*** Update File: b', '@@ fn', ' keep', '-old', '+new', '*** End of File', '*** Delete File: c'), writes: [{ path: 'a', how: 'write', text: '1\n2' }, { path: 'b', how: 'edit', text: 'old\nnew' }, { path: 'c', how: 'delete' }] },
+  { name: 'a move: the old name and the new', patch: patch('*** Update File: a', '*** Move to: .interlock.jsonc', '@@', '-x', '+y'), writes: [{ path: 'a', how: 'move', text: 'x\ny' }, { path: '.interlock.jsonc', how: 'move', text: 'x\ny' }] },
+  { name: 'CRLF line ends and a heredoc around it', patch: `apply_patch <<'EOF'\r\n${patch('*** Delete File: /p/.interlock.jsonc').replace(/\n/g, '\r\n')}EOF\r\n`, writes: [{ path: '/p/.interlock.jsonc', how: 'delete' }] },
+  { name: 'a header indented as context still counts', patch: patch('*** Update File: a', '@@', '-x', '+y', ' *** Delete File: b'), writes: [{ path: 'a', how: 'edit', text: 'x\ny' }, { path: 'b', how: 'delete' }] },
+  { name: 'no end', patch: '*** Begin Patch\n*** Add File: a\n+x\n', writes: undefined },
+  { name: 'an unknown header', patch: patch('*** Replace File: a'), writes: undefined },
+  { name: 'an added line without +', patch: patch('*** Add File: a', 'x'), writes: undefined },
+  { name: 'a move outside an update', patch: patch('*** Add File: a', '+x', '*** Move to: b'), writes: undefined },
+  { name: 'text before the first file', patch: patch('hello', '*** Add File: a', '+x'), writes: undefined },
+  { name: 'no files', patch: patch(), writes: undefined },
+];
+
+for (const { name, patch: text, writes } of PATCHES) {
+  test(`apply_patch: ${name}`, () => {
+    assert.deepEqual(applyPatchWrites(text), writes);
+  });
+}
 
 const BAD_INPUTS: { name: string; input: string | Buffer | undefined; stderr: RegExp }[] = [
   { name: 'malformed JSON', input: '{"tool_name": ', stderr: /not valid JSON/ },

@@ -135,21 +135,50 @@ for (const agent of Object.keys(FIXTURES) as AgentId[]) {
   });
 }
 
-test('the installed hooks cover what each agent sends: shell, MCP and file reads', () => {
-  const claude = value(planFile(target('claude'), undefined, cmd('claude'), 'install').after);
-  const matcher = new RegExp((((claude.hooks as Json).PreToolUse as Json[])[0].matcher as string));
-  for (const tool of ['Bash', 'run_in_terminal', 'Read', 'read_file', 'Grep', 'mcp__github__delete_repository']) assert.match(tool, matcher);
-  for (const tool of ['Write', 'Glob', 'BashOutput', 'WebFetch']) assert.doesNotMatch(tool, matcher);
+const matcherOf = (agent: AgentId, event: string): RegExp => {
+  const groups = (value(planFile(target(agent), undefined, cmd(agent), 'install').after).hooks as Json)[event] as Json[];
+  return new RegExp(groups[0].matcher as string);
+};
+
+// The tools each matcher must let through to Interlock (shell, reads, MCP, and every file tool:
+// an agent can switch Interlock off by editing its files) and tools it need not run for.
+const COVERAGE: { agent: AgentId; event: string; covers: string[]; skips: string[] }[] = [
+  {
+    agent: 'claude',
+    event: 'PreToolUse',
+    covers: [
+      'Bash', 'PowerShell', 'Read', 'Grep', 'Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'mcp__github__delete_repository',
+      'run_in_terminal', 'read_file', 'create_file', 'replace_string_in_file', 'multi_replace_string_in_file', 'insert_edit_into_file', 'edit_notebook_file', 'apply_patch',
+    ],
+    skips: ['Glob', 'BashOutput', 'WebFetch', 'TodoWrite', 'Writer', 'xWrite'],
+  },
+  { agent: 'gemini', event: 'BeforeTool', covers: ['run_shell_command', 'read_file', 'read_many_files', 'write_file', 'replace', 'mcp_db_drop_table', 'mcp__db__drop_table'], skips: ['glob', 'list_directory', 'web_fetch'] },
+  { agent: 'codex', event: 'PreToolUse', covers: ['Bash', 'apply_patch', 'mcp__db__drop_table'], skips: ['view_image', 'update_plan'] },
+];
+
+for (const { agent, event, covers, skips } of COVERAGE) {
+  test(`${agent}: the installed matcher covers shell, reads, MCP and file tools`, () => {
+    const matcher = matcherOf(agent, event);
+    for (const tool of covers) assert.match(tool, matcher);
+    for (const tool of skips) assert.doesNotMatch(tool, matcher);
+  });
+}
+
+test('cursor: every blocking event is hooked, fail-closed; preToolUse only for file changes', () => {
   const cursor = value(planFile(target('cursor'), undefined, cmd('cursor'), 'install').after);
-  assert.deepEqual(Object.keys(cursor.hooks as Json).sort(), ['beforeMCPExecution', 'beforeReadFile', 'beforeShellExecution']);
-  for (const entries of Object.values(cursor.hooks as Record<string, Json[]>)) assert.equal(entries[0].failClosed, true);
+  const hooks = cursor.hooks as Record<string, Json[]>;
+  assert.deepEqual(Object.keys(hooks).sort(), ['beforeMCPExecution', 'beforeReadFile', 'beforeShellExecution', 'preToolUse']);
+  for (const entries of Object.values(hooks)) assert.equal(entries[0].failClosed, true);
+  const matcher = new RegExp(`^(${hooks.preToolUse[0].matcher as string})$`);
+  for (const tool of ['Write', 'Edit', 'StrReplace', 'MultiEdit', 'Delete', 'edit_file', 'search_replace', 'delete_file', 'apply_patch']) assert.match(tool, matcher);
+  // Those have events of their own: a second hook would ask twice.
+  for (const tool of ['Shell', 'Read', 'Grep', 'MCP:db']) assert.doesNotMatch(tool, matcher);
+  assert.equal(hooks.beforeShellExecution[0].matcher, undefined);
+});
+
+test('gemini: the hook timeout is in milliseconds', () => {
   const gemini = value(planFile(target('gemini'), undefined, cmd('gemini'), 'install').after);
-  const g = ((gemini.hooks as Json).BeforeTool as Json[])[0];
-  assert.equal((g.hooks as Json[])[0].timeout, 60_000); // milliseconds
-  for (const tool of ['run_shell_command', 'read_file', 'mcp__db__drop_table']) assert.match(tool, new RegExp(g.matcher as string));
-  const codex = value(planFile(target('codex'), undefined, cmd('codex'), 'install').after);
-  const c = ((codex.hooks as Json).PreToolUse as Json[])[0];
-  assert.doesNotMatch('apply_patch', new RegExp(c.matcher as string));
+  assert.equal(((((gemini.hooks as Json).BeforeTool as Json[])[0].hooks as Json[])[0]).timeout, 60_000);
 });
 
 test('an Interlock entry from another install is updated in place, and duplicates are folded into one', () => {
@@ -160,14 +189,59 @@ test('an Interlock entry from another install is updated in place, and duplicate
   assert.equal(((value(plan.after).hooks as Json).PreToolUse as unknown[]).length, 1);
 });
 
-test('an Interlock entry sharing a matcher group with other hooks is updated there; the others stay', () => {
+/** What an older Interlock wrote: its matchers covered the shell, reads and MCP, not file tools. */
+const OLDER: Record<'claude' | 'gemini' | 'codex', { event: string; matcher: string; entry: Json }> = {
+  claude: { event: 'PreToolUse', matcher: '^(Bash|run_in_terminal|Read|read_file|Grep|mcp__.*)$', entry: { type: 'command', command: cmd('claude'), timeout: 60 } },
+  gemini: { event: 'BeforeTool', matcher: '^(run_shell_command|read_file|read_many_files|search_file_content|grep_search|mcp__.*)$', entry: { type: 'command', name: 'interlock', command: cmd('gemini'), timeout: 60_000 } },
+  codex: { event: 'PreToolUse', matcher: '^(Bash|mcp__.*)$', entry: { type: 'command', command: cmd('codex'), timeout: 60 } },
+};
+
+for (const agent of Object.keys(OLDER) as (keyof typeof OLDER)[]) {
+  test(`${agent}: re-installing over an older install's matcher updates it, once, and keeps other hooks`, () => {
+    const { event, matcher, entry } = OLDER[agent];
+    const theirs = { matcher: 'write_file|Write', hooks: [{ type: 'command', command: './check.sh' }] };
+    const text = JSON.stringify({ hooks: { [event]: [theirs, { matcher, hooks: [entry] }] } }, null, 2);
+    const plan = planFile(target(agent), text, cmd(agent), 'install');
+    assert.equal(plan.changed, true);
+    const groups = (value(plan.after).hooks as Json)[event] as Json[];
+    assert.equal(groups.length, 2);
+    assert.deepEqual(groups[0], theirs);
+    assert.equal(groups[1].matcher, matcherOf(agent, event).source);
+    assert.deepEqual(installedCommands(agent, plan.after), [cmd(agent)]);
+    assert.match(plan.diff, /^-.*"matcher"/m);
+    assert.equal(planFile(target(agent), plan.after, cmd(agent), 'install').changed, false);
+  });
+}
+
+test('cursor: re-installing over an older install adds the file-change hook, once', () => {
+  const entry = { command: cmd('cursor'), timeout: 60, failClosed: true };
+  const text = JSON.stringify({ version: 1, hooks: { beforeShellExecution: [entry], beforeMCPExecution: [entry], beforeReadFile: [entry], afterFileEdit: [{ command: './fmt.sh' }] } }, null, 2);
+  const plan = planFile(target('cursor'), text, cmd('cursor'), 'install');
+  const hooks = value(plan.after).hooks as Record<string, Json[]>;
+  assert.equal(hooks.preToolUse.length, 1);
+  assert.deepEqual(hooks.afterFileEdit, [{ command: './fmt.sh' }]);
+  assert.equal(planFile(target('cursor'), plan.after, cmd('cursor'), 'install').changed, false);
+});
+
+test('an Interlock entry sharing a group under another matcher moves to a group of its own; the others stay', () => {
   const text = JSON.stringify({ hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'audit.sh' }, { type: 'command', command: 'interlock hook claude' }] }] } }, null, 2);
   const plan = planFile(target('claude'), text, cmd('claude'), 'install');
-  const group = ((value(plan.after).hooks as Json).PreToolUse as Json[])[0];
-  assert.equal(group.matcher, 'Bash');
-  assert.deepEqual((group.hooks as Json[]).map((h) => h.command), ['audit.sh', cmd('claude')]);
+  const groups = (value(plan.after).hooks as Json).PreToolUse as Json[];
+  assert.deepEqual(groups[0], { matcher: 'Bash', hooks: [{ type: 'command', command: 'audit.sh' }] });
+  assert.equal(groups[1].matcher, matcherOf('claude', 'PreToolUse').source);
+  assert.deepEqual(installedCommands('claude', plan.after), [cmd('claude')]);
+  assert.equal(planFile(target('claude'), plan.after, cmd('claude'), 'install').changed, false);
   const removed = planFile(target('claude'), plan.after, cmd('claude'), 'uninstall');
-  assert.deepEqual(((value(removed.after).hooks as Json).PreToolUse as Json[])[0].hooks, [{ type: 'command', command: 'audit.sh' }]);
+  assert.deepEqual((value(removed.after).hooks as Json).PreToolUse, [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'audit.sh' }] }]);
+});
+
+test('an Interlock entry sharing a group under its own matcher is updated there', () => {
+  const matcher = matcherOf('claude', 'PreToolUse').source;
+  const text = JSON.stringify({ hooks: { PreToolUse: [{ matcher, hooks: [{ type: 'command', command: 'audit.sh' }, { type: 'command', command: 'interlock hook claude' }] }] } }, null, 2);
+  const plan = planFile(target('claude'), text, cmd('claude'), 'install');
+  const groups = (value(plan.after).hooks as Json).PreToolUse as Json[];
+  assert.equal(groups.length, 1);
+  assert.deepEqual((groups[0].hooks as Json[]).map((h) => h.command), ['audit.sh', cmd('claude')]);
 });
 
 test('a file that is not valid JSON is left untouched with the reason', () => {

@@ -7,6 +7,8 @@
 import { resolve } from 'node:path';
 import { parseMcpToolName } from '../../engine/toolCalls';
 import type { FileAccess, ToolCall } from '../../engine/toolCalls';
+import { applyPatchWrites } from '../../engine/fileWrites';
+import type { FileWrite } from '../../engine/fileWrites';
 
 export const AGENTS = ['claude', 'cursor', 'copilot', 'gemini', 'codex'] as const;
 export type AgentId = (typeof AGENTS)[number];
@@ -24,7 +26,8 @@ export type Dialect = 'claude' | 'cursor' | 'cursor-read' | 'copilot' | 'gemini'
 export type Subject =
   | { kind: 'shell'; command: string }
   | { kind: 'tool'; call: ToolCall }
-  | { kind: 'files'; access: FileAccess };
+  | { kind: 'files'; access: FileAccess }
+  | { kind: 'writes'; writes: FileWrite[] };
 
 export interface HookCall {
   agent: AgentId;
@@ -89,6 +92,63 @@ function filesCall(base: Omit<HookCall, 'subject'>, access: Omit<FileAccess, 'to
   return { kind: 'call', call: { ...base, subject: { kind: 'files', access: { ...access, tool: base.tool } } } };
 }
 
+/**
+ * A file tool's changes. A file tool that names no file is refused rather than passed: the hook
+ * cannot tell what it would change, and the guarded files are the point of checking.
+ */
+function writesCall(base: Omit<HookCall, 'subject'>, writes: FileWrite[]): Reading {
+  if (writes.length === 0 || writes.some((w) => w.path.trim() === '')) return invalid(`the ${base.tool} call names no file`);
+  return { kind: 'call', call: { ...base, subject: { kind: 'writes', writes } } };
+}
+
+/** The first string among an argument object's fields: agents spell one field several ways. */
+function field(o: Json, ...keys: string[]): string | undefined {
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v === 'string') return v;
+  }
+  return undefined;
+}
+
+const PATH_FIELDS = ['file_path', 'filePath', 'path', 'notebook_path', 'notebookPath', 'target_file', 'targetFile', 'absolute_path'];
+const CONTENT_FIELDS = ['content', 'contents', 'file_text', 'fileText', 'text', 'code', 'code_edit', 'codeEdit', 'new_source', 'newSource', 'newCode', 'new_code'];
+
+/** Old and new text of a string replacement, joined: a guarded-settings rule reads both. */
+function replaced(o: Json): string | undefined {
+  const parts = [field(o, 'old_string', 'oldString', 'old_str', 'oldStr'), field(o, 'new_string', 'newString', 'new_str', 'newStr')].filter((x): x is string => x !== undefined);
+  return parts.length > 0 ? parts.join('\n') : undefined;
+}
+
+/** One file written whole (`content`) or edited (old/new strings, a code block); empty path when none is named. */
+function oneWrite(o: Json, how: FileWrite['how']): FileWrite {
+  const path = field(o, ...PATH_FIELDS) ?? '';
+  const text = how === 'write' ? field(o, ...CONTENT_FIELDS) : [replaced(o), field(o, ...CONTENT_FIELDS)].filter((x) => x !== undefined).join('\n');
+  return text === undefined || text === '' ? { path, how } : { path, how, text };
+}
+
+/** A list of replacements in one file (`MultiEdit`'s `edits`) or in several (VS Code's `replacements`, each with its own path). */
+function replacements(o: Json, list: unknown): FileWrite[] {
+  const items = Array.isArray(list) ? list.map(obj).filter((x): x is Json => x !== undefined) : [];
+  const path = field(o, ...PATH_FIELDS);
+  if (items.length === 0) return [oneWrite(o, 'edit')];
+  return items.map((item) => {
+    const w = oneWrite(item, 'edit');
+    return w.path === '' && path !== undefined ? { ...w, path } : w;
+  });
+}
+
+/**
+ * An `apply_patch` call's writes. A patch Interlock cannot read is refused: which files it would
+ * change is unknown, and a guarded one among them must never pass as "nothing to check".
+ */
+function patchCall(base: Omit<HookCall, 'subject'>, patch: unknown): Reading {
+  const text = typeof patch === 'string' ? patch : Array.isArray(patch) ? patch.find((x): x is string => typeof x === 'string' && x.includes('*** Begin Patch')) : undefined;
+  if (text === undefined) return invalid(`the ${base.tool} call has no patch`);
+  const writes = applyPatchWrites(text);
+  if (!writes) return invalid(`the ${base.tool} call's patch cannot be read (expected *** Begin Patch … *** End Patch)`);
+  return writesCall(base, writes);
+}
+
 /** Tool arguments given as a JSON string (Copilot CLI's `toolArgs`, some Cursor versions' `tool_input`). */
 function argsOf(v: unknown): { ok: true; args: unknown } | { ok: false } {
   if (typeof v !== 'string') return { ok: true, args: v ?? {} };
@@ -99,7 +159,37 @@ function argsOf(v: unknown): { ok: true; args: unknown } | { ok: false } {
   }
 }
 
-const CLAUDE_SHELL = new Set(['Bash', 'run_in_terminal', 'runInTerminal']);
+// Claude Code's `PowerShell` tool is read as a shell line too: the parser is bash's, but a program
+// and its arguments (`Remove-Item -Recurse`, `git push --force`) read the same in either.
+const CLAUDE_SHELL = new Set(['Bash', 'PowerShell', 'run_in_terminal', 'runInTerminal']);
+
+/**
+ * File-editing tools of Claude Code (`Write`, `Edit`, `MultiEdit`, `NotebookEdit`) and of VS Code's
+ * agent, which sends them in Claude's shape with camelCase arguments (`create_file`,
+ * `replace_string_in_file`, `multi_replace_string_in_file`, `insert_edit_into_file`,
+ * `edit_notebook_file`, `apply_patch`).
+ */
+function claudeWrites(tool: string, ti: Json): FileWrite[] | 'patch' | undefined {
+  switch (tool) {
+    case 'Write':
+    case 'create_file':
+      return [oneWrite(ti, 'write')];
+    case 'Edit':
+    case 'NotebookEdit':
+    case 'replace_string_in_file':
+    case 'insert_edit_into_file':
+    case 'edit_notebook_file':
+      return [oneWrite(ti, 'edit')];
+    case 'MultiEdit':
+      return replacements(ti, ti.edits);
+    case 'multi_replace_string_in_file':
+      return replacements(ti, ti.replacements);
+    case 'apply_patch':
+      return 'patch';
+    default:
+      return undefined;
+  }
+}
 
 /** Claude Code PreToolUse; also VS Code's agent hooks, which send this shape with camelCase common fields. */
 function readClaude(input: Json, agent: AgentId): Reading {
@@ -116,6 +206,9 @@ function readClaude(input: Json, agent: AgentId): Reading {
     return filesCall(base, { paths: strings(ti.file_path ?? ti.filePath ?? ti.notebook_path ?? ti.path) });
   }
   if (tool === 'Grep') return filesCall(base, { paths: strings(ti.path), search: true, globs: strings(ti.glob) });
+  const writes = claudeWrites(tool, ti);
+  if (writes === 'patch') return patchCall(base, ti.input ?? ti.patch ?? ti.command);
+  if (writes) return writesCall(base, writes);
   return pass();
 }
 
@@ -130,10 +223,16 @@ function readCopilot(input: Json): Reading {
   if (input.toolResult !== undefined) return pass();
   const tool = str(input.toolName);
   if (!tool) return invalid('toolName is not a string');
+  const base = { agent: 'copilot' as const, dialect: 'copilot' as const, event: 'preToolUse', tool, cwd: str(input.cwd), roots: [] };
   const parsed = argsOf(input.toolArgs);
+  if (tool === 'apply_patch') {
+    // A patch tool's arguments may be the patch itself rather than JSON.
+    const raw = parsed.ok ? parsed.args : input.toolArgs;
+    const o = obj(raw);
+    return patchCall(base, o ? o.input ?? o.patch ?? o.command : raw);
+  }
   if (!parsed.ok) return invalid('toolArgs is not valid JSON');
   const args = obj(parsed.args) ?? {};
-  const base = { agent: 'copilot' as const, dialect: 'copilot' as const, event: 'preToolUse', tool, cwd: str(input.cwd), roots: [] };
   if (tool === 'bash' || tool === 'shell' || tool === 'powershell') return shellCall(base, args.command, tool);
   // Text typed into a running shell session is a command line too.
   if (tool === 'write_bash') return shellCall(base, args.input ?? args.command, tool);
@@ -141,7 +240,36 @@ function readCopilot(input: Json): Reading {
   if (mcp) return toolCall(base, { server: mcp.server, tool: mcp.tool, args });
   if (tool === 'view' || tool === 'read' || tool === 'read_file') return filesCall(base, { paths: strings(args.path ?? args.file_path) });
   if (tool === 'grep' || tool === 'rg') return filesCall(base, { paths: strings(args.path), search: true, globs: strings(args.glob) });
+  const writes = copilotWrites(tool, args);
+  if (writes) return writesCall(base, writes);
   return pass();
+}
+
+/**
+ * Copilot CLI's file tools: `create` (path, file_text), `edit` (path, old_str, new_str), and the
+ * text-editor shape some models use, `str_replace_editor` with a `command` of `create`,
+ * `str_replace`, `insert` or `undo_edit`; `view` with that shape only reads. (`apply_patch` is
+ * read before the arguments, which may be the bare patch.)
+ */
+function copilotWrites(tool: string, args: Json): FileWrite[] | undefined {
+  switch (tool) {
+    case 'create':
+    case 'write':
+    case 'write_file':
+      return [oneWrite(args, 'write')];
+    case 'edit':
+    case 'str_replace':
+    case 'insert':
+      return [oneWrite(args, 'edit')];
+    case 'str_replace_editor':
+    case 'str_replace_based_edit_tool': {
+      const command = str(args.command);
+      if (command === 'view') return undefined;
+      return [oneWrite(args, command === 'create' ? 'write' : 'edit')];
+    }
+    default:
+      return undefined;
+  }
 }
 
 const CURSOR_PERMISSION_EVENTS = new Set(['beforeShellExecution', 'beforeMCPExecution', 'beforeReadFile', 'preToolUse']);
@@ -176,9 +304,57 @@ function readCursor(input: Json): Reading {
   if (tool === 'Shell' || tool === 'Bash' || tool === 'run_terminal_cmd') return shellCall(toolBase, ti.command, tool);
   if (tool === 'Read' || tool === 'ReadFile' || tool === 'read_file') return filesCall(toolBase, { paths: strings(ti.path ?? ti.file_path ?? ti.target_file) });
   if (tool === 'Grep') return filesCall(toolBase, { paths: strings(ti.path), search: true, globs: strings(ti.glob) });
+  const writes = cursorWrites(tool, ti);
+  if (writes === 'patch') return patchCall(toolBase, ti.patch ?? ti.input ?? ti.command);
+  if (writes) return writesCall(toolBase, writes);
   const mcp = parseMcpToolName(tool) ?? (/^mcp[:_]/i.test(tool) ? { server: str(ti.server), tool: tool.replace(/^mcp[:_]+/i, '') } : undefined);
   if (mcp) return toolCall(toolBase, { server: mcp.server, tool: mcp.tool, args: ti.arguments ?? ti });
   return pass();
+}
+
+/**
+ * Cursor's file tools as `preToolUse` names them (its own `Write`/`Delete`, the agent's
+ * `edit_file`/`search_replace`/`delete_file`, and Claude-style names from hooks it loads from
+ * Claude's settings). Only `preToolUse` can stop an edit: `afterFileEdit` and
+ * `afterTabFileEdit` report an edit already on disk, so Interlock installs neither.
+ */
+function cursorWrites(tool: string, ti: Json): FileWrite[] | 'patch' | undefined {
+  switch (tool) {
+    case 'Write':
+    case 'write':
+      return [oneWrite(ti, 'write')];
+    case 'Edit':
+    case 'StrReplace':
+    case 'edit_file':
+    case 'search_replace':
+      return [oneWrite(ti, 'edit')];
+    case 'MultiEdit':
+      return replacements(ti, ti.edits);
+    case 'Delete':
+    case 'delete_file':
+      return [oneWrite(ti, 'delete')];
+    case 'ApplyPatch':
+    case 'apply_patch':
+      return 'patch';
+    default:
+      return undefined;
+  }
+}
+
+/** Gemini CLI's MCP tools are named `mcp_<server>_<tool>`; its `mcp_context` names the server when it is sent. */
+function geminiMcp(tool: string, context: Json | undefined): { server?: string; tool: string } | undefined {
+  const named = parseMcpToolName(tool);
+  if (named) return named;
+  const server = str(context?.server_name) ?? str(context?.serverName);
+  const m = /^mcp_(.+)$/.exec(tool);
+  if (m) {
+    if (server && m[1].startsWith(`${server}_`)) return { server, tool: m[1].slice(server.length + 1) };
+    // Without the context a server name with underscores cannot be told from the tool's: the
+    // whole rest stays in the tool name, so its verbs are still read.
+    const cut = m[1].indexOf('_');
+    return cut > 0 ? { server: server ?? m[1].slice(0, cut), tool: m[1].slice(cut + 1) } : { server, tool: m[1] };
+  }
+  return context ? { server, tool: str(context.tool_name) ?? tool } : undefined;
 }
 
 /** Gemini CLI BeforeTool. */
@@ -194,12 +370,10 @@ function readGemini(input: Json): Reading {
     const dir = str(ti.dir_path) ?? str(ti.directory);
     return shellCall({ ...base, cwd: dir ? resolve(cwd ?? process.cwd(), dir) : cwd }, ti.command, tool);
   }
-  const mcpContext = obj(input.mcp_context);
-  const mcp = parseMcpToolName(tool);
-  if (mcp || mcpContext) {
-    const server = mcp?.server ?? str(mcpContext?.server_name) ?? str(mcpContext?.serverName);
-    return toolCall(base, { server, tool: mcp?.tool ?? str(mcpContext?.tool_name) ?? tool, args: ti });
-  }
+  const mcp = geminiMcp(tool, obj(input.mcp_context));
+  if (mcp) return toolCall(base, { server: mcp.server, tool: mcp.tool, args: ti });
+  if (tool === 'write_file') return writesCall(base, [oneWrite(ti, 'write')]);
+  if (tool === 'replace') return writesCall(base, [oneWrite(ti, 'edit')]);
   if (tool === 'read_file') return filesCall(base, { paths: strings(ti.file_path ?? ti.absolute_path ?? ti.path) });
   if (tool === 'read_many_files') return filesCall(base, { paths: strings(ti.paths), globs: strings(ti.include) });
   if (tool === 'search_file_content' || tool === 'grep_search') return filesCall(base, { paths: strings(ti.dir_path ?? ti.path), search: true, globs: strings(ti.include) });
@@ -208,7 +382,7 @@ function readGemini(input: Json): Reading {
 
 const CODEX_SHELL = new Set(['Bash', 'shell', 'exec_command', 'local_shell', 'container.exec']);
 
-/** Codex PreToolUse: Claude's shape. `apply_patch` carries a patch in `command`, not a shell line. */
+/** Codex PreToolUse: Claude's shape. `apply_patch` carries a patch in `command` (older builds: `input`), not a shell line. */
 function readCodex(input: Json): Reading {
   const event = str(input.hook_event_name);
   if (event !== 'PreToolUse') return pass();
@@ -217,6 +391,7 @@ function readCodex(input: Json): Reading {
   const ti = obj(input.tool_input) ?? {};
   const base = { agent: 'codex' as const, dialect: 'codex' as const, event, tool, cwd: str(ti.workdir) ?? str(input.cwd), roots: [] };
   if (CODEX_SHELL.has(tool)) return shellCall(base, ti.command ?? ti.cmd, tool);
+  if (tool === 'apply_patch') return patchCall(base, ti.command ?? ti.input ?? ti.patch);
   const mcp = parseMcpToolName(tool);
   if (mcp) return toolCall(base, { server: mcp.server, tool: mcp.tool, args: ti });
   return pass();

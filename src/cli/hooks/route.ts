@@ -36,6 +36,7 @@ export function guardCommand(call: HookCall): string {
   const s = call.subject;
   if (s.kind === 'shell') return s.command;
   if (s.kind === 'files') return `${s.access.tool} ${[...s.access.paths, ...(s.access.globs ?? [])].join(' ')}`;
+  if (s.kind === 'writes') return `${call.tool} ${s.writes.map((w) => `${w.how} ${w.path}`).join(', ')}`;
   const args = JSON.stringify(s.call.args ?? {});
   const text = `${s.call.server ? `${s.call.server}.` : ''}${s.call.tool} ${args}`;
   return text.length > 16 * 1024 ? text.slice(0, 16 * 1024) + '…' : text;
@@ -139,7 +140,7 @@ async function askEditor(call: HookCall, d: Decision, opts: SettleOptions, windo
       type: 'check', command, cwd: call.cwd, source: { kind: 'agent', agent: call.agent, tool: call.tool, event: call.event },
       // The guard folds in what the hook found (tool calls and file reads are not shell) and closes
       // its confirmation before this hook must answer.
-      hook: { subject: call.subject.kind === 'shell' ? 'shell' : call.subject.kind === 'tool' ? 'tool' : 'files', reasons: d.reasons.map(({ rule, message, decision, risk }) => ({ rule, message, decision, risk })), deadline: Date.now() + timeoutMs },
+      hook: { subject: call.subject.kind, reasons: d.reasons.map(({ rule, message, decision, risk }) => ({ rule, message, decision, risk })), deadline: Date.now() + timeoutMs },
     },
     timeoutMs,
   );
