@@ -1,8 +1,9 @@
 // Wall time of one `interlock hook <agent>` process per tool call, the way agents run it, against
-// `node -e 0` measured alternately in the same run (shared machines drift; read the ratios).
+// `node -e 0` measured alternately in the same run (shared machines drift; read the ratios). Run in
+// a workspace labelled by a `.interlock.jsonc` (the usual case) and in an unlabelled folder.
 // Alone: `node --import tsx bench/hooks.ts [rounds] [path/to/cli.js]` (default: a private build).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,8 +13,7 @@ interface Case {
   input: object;
 }
 
-const CWD = '/tmp';
-const CASES: Case[] = [
+const cases = (CWD: string): Case[] => [
   { name: 'Claude Bash, plain command (allow)', agent: 'claude', input: { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'git status' }, cwd: CWD } },
   { name: 'Claude Bash, needs the grammar (allow)', agent: 'claude', input: { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'ls | grep -v x && echo "$(date)"' }, cwd: CWD } },
   { name: 'Claude Bash, confirm → ask', agent: 'claude', input: { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'git reset --hard' }, cwd: CWD } },
@@ -23,6 +23,7 @@ const CASES: Case[] = [
   { name: 'Copilot bash (toolArgs string)', agent: 'copilot', input: { timestamp: 1, cwd: CWD, toolName: 'bash', toolArgs: JSON.stringify({ command: 'git log -1' }) } },
   { name: 'Gemini MCP tool', agent: 'gemini', input: { hook_event_name: 'BeforeTool', tool_name: 'mcp__db__list_tables', tool_input: {}, cwd: CWD } },
   { name: 'Codex Bash', agent: 'codex', input: { hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: 'cargo build' }, cwd: CWD } },
+  { name: 'Claude Write (file-tool check)', agent: 'claude', input: { hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: `${CWD}/src/app.ts`, content: 'x' }, cwd: CWD } },
 ];
 
 function quantile(xs: number[], q: number): number {
@@ -37,11 +38,19 @@ function wall(args: string[], input: string, env: NodeJS.ProcessEnv): number {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-/** Print a markdown table of hook wall times (median, p99) and their ratio to `node -e 0`. */
-export async function benchHooks(cli: string, rounds: number): Promise<void> {
+/**
+ * Print a markdown table of hook wall times (median, p99) and their ratio to `node -e 0`, in a
+ * workspace with a `.interlock.jsonc` (`labelled`) or without one, in a home of its own.
+ */
+export async function benchHooks(cli: string, rounds: number, labelled = true): Promise<void> {
   // An empty registry: no editor window, so a confirm is answered by the agent's own prompt.
-  const registry = mkdtempSync(join(tmpdir(), 'interlock-bench-registry-'));
-  const env = { ...process.env, INTERLOCK_REGISTRY_DIR: registry };
+  const scratch = mkdtempSync(join(tmpdir(), 'interlock-bench-hooks-'));
+  const registry = join(scratch, 'registry');
+  const CWD = join(scratch, 'work', 'shop');
+  mkdirSync(join(CWD, 'src'), { recursive: true });
+  if (labelled) writeFileSync(join(CWD, '.interlock.jsonc'), '// the shop\n{ "environment": "staging", "productionHosts": ["*.shop.internal"] }\n');
+  const env = { ...process.env, HOME: join(scratch, 'home'), XDG_STATE_HOME: '', INTERLOCK_REGISTRY_DIR: registry };
+  const CASES = cases(CWD);
   try {
     const base: number[] = [];
     const check: number[] = [];
@@ -62,7 +71,7 @@ export async function benchHooks(cli: string, rounds: number): Promise<void> {
     const b50 = quantile(base, 0.5);
     const b99 = quantile(base, 0.99);
     const fmt = (n: number): string => n.toFixed(1);
-    console.log(`\n## Agent hook process per tool call (${rounds} rounds × ${CASES.length} cases, alternating with \`node -e 0\`)`);
+    console.log(`\n## Agent hook process per tool call, ${labelled ? 'in a workspace with a `.interlock.jsonc`' : 'in a folder without a rule file'} (${rounds} rounds × ${CASES.length} cases, alternating with \`node -e 0\`)`);
     console.log('| case | median ms | p99 ms | median ratio |\n|---|---:|---:|---:|');
     console.log(`| node -e 0 | ${fmt(b50)} | ${fmt(b99)} | 1.00 |`);
     CASES.forEach((c, k) => console.log(`| ${c.name} | ${fmt(quantile(times[k], 0.5))} | ${fmt(quantile(times[k], 0.99))} | ${(quantile(times[k], 0.5) / b50).toFixed(2)} |`));
@@ -70,12 +79,12 @@ export async function benchHooks(cli: string, rounds: number): Promise<void> {
     console.log(`| **all hook calls** | **${fmt(quantile(all, 0.5))}** | **${fmt(quantile(all, 0.99))}** | **${(quantile(all, 0.5) / b50).toFixed(2)}** |`);
     console.log('goal: median ≤ 1.3× node -e 0');
   } finally {
-    rmSync(registry, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
 if (require.main === module) {
   const rounds = Number(process.argv[2] ?? 30) || 30;
   const cli = process.argv[3] ?? (require('../test/unit/privateCli') as typeof import('../test/unit/privateCli')).buildPrivateCli();
-  void benchHooks(cli, rounds);
+  void benchHooks(cli, rounds, true).then(() => benchHooks(cli, rounds, false));
 }

@@ -128,7 +128,8 @@ async function main(): Promise<void> {
   await inProcess(commands);
   throughput(commands);
   processPerCommand(commands);
-  await benchHooks(CLI, quick ? 10 : 30);
+  await benchHooks(CLI, quick ? 10 : 30, true);
+  await benchHooks(CLI, quick ? 10 : 30, false);
   await benchShells(quick ? 50 : 200);
   await benchLoad();
 }

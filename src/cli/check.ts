@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { createEngine } from '../engine/index';
 import type { Engine } from '../engine/index';
-import { resolveContext } from '../engine/resolve';
+import { resolveWorkspace } from '../approvals/resolveWorkspace';
 import type { ResolvedContext } from '../engine/resolve';
 import type { Pack } from '../engine/packs';
 import { explainDecision } from '../engine/explain';
@@ -75,12 +75,12 @@ async function decide(req: Request, overrides?: Record<string, string>): Promise
   const key = JSON.stringify([req.cwd, req.env, overrides ?? null]);
   let resolved = contexts.get(key);
   if (!resolved) {
-    resolved = resolveContext({ cwd: req.cwd, home, vars: req.vars, reader: fileReader, label: req.env, labelSource: '--env' });
+    resolved = resolveWorkspace({ cwd: req.cwd, home, vars: req.vars, label: req.env, labelSource: '--env', warn });
     contexts.set(key, resolved);
   }
   if (resolved.configError) warn(resolved.configError);
   if (resolved.withheld.length > 0) {
-    warn(`${resolved.configFile}: ignored because they loosen built-in rules and only a person can approve them (in the editor, in a trusted workspace): ${resolved.withheld.join(', ')}`);
+    warn(`${resolved.configFile ?? 'the workspace rule file'}: held back until a person approves it in the editor (the last approved reading applies): ${resolved.withheld.join('; ')}`);
   }
   const engine = engineFor(resolved.workspacePack, resolved.configFile);
   const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader });

@@ -35,4 +35,4 @@ export function grammarBytesForCli(): GrammarBytes {
   return { runtime: readFileSync(join(dir, 'tree-sitter.wasm')), bash: readFileSync(join(dir, 'tree-sitter-bash.wasm')) };
 }
 
-export { fileReader } from './fileReader';
+export { fileReader } from '../fsutil/fileReader';

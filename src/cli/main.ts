@@ -11,6 +11,7 @@ Usage:
   interlock hook <agent>                              < hook-input.json
   interlock install-hooks [--agent NAME]... [--project | --user] [--dir DIR] [--dry-run] [--uninstall]
   interlock log verify [FILE]
+  interlock doctor [--json] [--cwd DIR]
   interlock --help | --version
 
 check          Decide whether a command line may run: allow, confirm or block.
@@ -42,6 +43,10 @@ install-hooks  Add Interlock's hook to the agents configured on this machine, sh
   --dry-run    Show the changes; write nothing.
   --uninstall  Remove Interlock's entries, and only those.
   Exit status: 0 done (or nothing to do), 1 a file could not be read as JSON and was left alone, 64 usage.
+doctor         Report what protects a folder: its environment, its rule files judged against the
+               per-user approval store, and any change waiting for a person's approval.
+  Exit status: 0 nothing waiting, 1 something needs a person (a held-back change, an unreadable
+  store, an invalid rule file), 64 usage.
 log verify     Check the audit log's hash chain (default: the editor's global storage).
   Exit status: 0 the chain verifies, 1 it is broken (each broken line is listed), 64 no log found, 66 unreadable.`;
 
@@ -56,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'check') return (require('./check') as typeof import('./check')).runCheck(rest);
+  if (sub === 'doctor') return (require('./doctor') as typeof import('./doctor')).runDoctor(rest);
   if (sub === 'log') return (require('./logCommand') as typeof import('./logCommand')).runLog(rest);
   // Loaded on use: an agent hook process pays only for what the hook needs.
   if (sub === 'hook') return (require('./hooks/run') as typeof import('./hooks/run')).runHook(rest);

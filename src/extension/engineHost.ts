@@ -12,11 +12,11 @@ import { createEngine } from '../engine/index';
 import type { Engine } from '../engine/index';
 import type { RuleIndex } from '../engine/evaluate';
 import { trustedPack } from '../engine/packs';
-import { resolveContext } from '../engine/resolve';
+import { resolveWorkspace } from '../approvals/resolveWorkspace';
+import { ensureStateDir } from '../approvals/approvalStore';
 import type { ResolvedContext } from '../engine/resolve';
 import type { Decision } from '../engine/types';
-import { fileReader } from '../cli/fileReader';
-import type { RulesTrust } from './rulesTrust';
+import { fileReader } from '../fsutil/fileReader';
 
 export interface EngineHost extends vscode.Disposable {
   /** The folder's resolved environment (cached until something it depends on changes). */
@@ -36,7 +36,7 @@ export function folderForPath(path: string | undefined): vscode.WorkspaceFolder 
   return vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path)) ?? vscode.workspace.workspaceFolders?.[0];
 }
 
-export function createEngineHost(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, trust?: RulesTrust): EngineHost {
+export function createEngineHost(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): EngineHost {
   const dist = join(context.extensionUri.fsPath, 'dist');
   const packs = builtin.map(({ file, pack }) => trustedPack(pack, file));
   const grammarBytes = () => ({ runtime: readFileSync(join(dist, 'tree-sitter.wasm')), bash: readFileSync(join(dist, 'tree-sitter-bash.wasm')) });
@@ -59,11 +59,8 @@ export function createEngineHost(context: vscode.ExtensionContext, log: vscode.L
     const cwd = folder?.uri.fsPath ?? home;
     let r = resolved.get(cwd);
     if (!r) {
-      const configPath = join(cwd, '.interlock.jsonc');
-      r = resolveContext({
-        cwd, home, vars: process.env, reader: fileReader,
-        trust: trust ? { approved: (text) => trust.approved(configPath, text), lastLabel: trust.lastLabel(configPath) } : undefined,
-      });
+      // The store every surface shares, read afresh: a hook may have recorded a baseline since.
+      r = resolveWorkspace({ cwd, home, vars: process.env, warn: (m) => log.warn(m) });
       if (r.configError) log.warn(r.configError);
       resolved.set(cwd, r);
     }
@@ -83,6 +80,12 @@ export function createEngineHost(context: vscode.ExtensionContext, log: vscode.L
   };
   watch('**/.interlock.jsonc', '.interlock.jsonc');
   watch('**/.terraform/environment', 'terraform workspace');
+  // Approvals and baselines recorded by hooks or other windows change what applies here too.
+  try {
+    watch(new vscode.RelativePattern(vscode.Uri.file(ensureStateDir()), '*'), 'approval store');
+  } catch (e) {
+    log.warn(`cannot watch the approval store: ${(e as Error).message}`);
+  }
   const kubeconfigs = process.env.KUBECONFIG ? process.env.KUBECONFIG.split(':').filter(Boolean) : [join(home, '.kube', 'config')];
   for (const k of kubeconfigs) watch(new vscode.RelativePattern(vscode.Uri.file(dirname(k)), k.slice(dirname(k).length + 1)), 'kubeconfig');
   watch(new vscode.RelativePattern(vscode.Uri.file(join(home, '.config', 'gcloud')), '{active_config,configurations/*}'), 'gcloud configuration');

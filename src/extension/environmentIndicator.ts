@@ -10,7 +10,10 @@ import { folderForPath } from './engineHost';
 import type { SettingsWatcher } from './settings';
 import type { ResolvedContext } from '../engine/resolve';
 import { withEnvironmentLabel, WORKSPACE_CONFIG_FILE } from '../engine/workspaceConfig';
-import type { RulesTrust } from './rulesTrust';
+import { approveRuleFile, waiting } from './rulesTrust';
+import { labelStrictness } from '../engine/ruleFileTrust';
+import { realDir } from '../approvals/resolveWorkspace';
+import type { AuditLog } from '../audit/auditLog';
 
 const SHORT: Record<string, string> = { production: 'PRODUCTION', staging: 'STAGING', development: 'DEV', unknown: 'UNKNOWN' };
 
@@ -37,7 +40,11 @@ function tooltip(r: ResolvedContext, folder: vscode.WorkspaceFolder | undefined)
   const env = r.environment;
   md.appendMarkdown(`**Interlock** — ${folder ? `\`${folder.name}\`` : 'no folder'}\n\n`);
   md.appendMarkdown(`Environment: **${env.label}**${env.source !== 'none' ? ` (from ${env.source})` : ''}${env.production ? ' — $(alert) production' : ''}\n\n`);
-  if (r.configError) md.appendMarkdown(`$(warning) The rule file is invalid: \`${r.configError}\`. The environment is unknown until it is fixed.\n\n`);
+  if (r.configError) md.appendMarkdown(`$(warning) The rule file is invalid: \`${r.configError}\`. ${r.folders.some((f) => f.pending.length > 0) ? 'The last approved reading applies' : 'The environment is unknown'} until it is fixed.\n\n`);
+  if (r.storeUnreadable) md.appendMarkdown(`$(error) The approval store cannot be read (${r.storeUnreadable}); the stricter of each rule file and its last known label applies.\n\n`);
+  for (const f of waiting(r)) {
+    md.appendMarkdown(`$(warning) **A change to \`${f.file}\` is waiting for a person's approval**: ${f.pending.join('; ')}. Until then the last approved reading applies, in the editor, \`interlock check\` and every agent hook.\n\n`);
+  }
   if (env.facts.length > 0) {
     md.appendMarkdown('Detected:\n');
     for (const f of env.facts) md.appendMarkdown(`- ${f.kind} \`${f.value}\` (from ${f.source})${f.production ? ' — **production**' : ''}\n`);
@@ -46,7 +53,7 @@ function tooltip(r: ResolvedContext, folder: vscode.WorkspaceFolder | undefined)
   return md;
 }
 
-export function registerEnvironmentIndicator(host: EngineHost, settings: SettingsWatcher, trust?: RulesTrust): vscode.Disposable {
+export function registerEnvironmentIndicator(host: EngineHost, settings: SettingsWatcher, audit: AuditLog): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('interlock.environment', vscode.StatusBarAlignment.Left, 1000);
   item.name = 'Interlock environment';
   item.command = 'interlock.showEnvironment';
@@ -55,8 +62,10 @@ export function registerEnvironmentIndicator(host: EngineHost, settings: Setting
     const folder = currentFolder();
     const r = host.resolve(folder);
     const text = labelText(r);
-    item.text = `$(shield) ${text}`;
-    item.accessibilityInformation = { label: `Interlock environment: ${text}`, role: 'button' };
+    const held = waiting(r).length > 0 || r.storeUnreadable !== undefined;
+    // The label stays the one that applies; the mark says a change to it waits for a person.
+    item.text = held ? `$(shield) ${text} $(warning)` : `$(shield) ${text}`;
+    item.accessibilityInformation = { label: `Interlock environment: ${text}${held ? ', a rule-file change is waiting for approval' : ''}`, role: 'button' };
     item.backgroundColor = r.environment.production
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : r.environment.label === 'staging' || r.configError
@@ -74,20 +83,21 @@ export function registerEnvironmentIndicator(host: EngineHost, settings: Setting
     vscode.window.onDidChangeActiveTextEditor(render),
     vscode.window.onDidChangeActiveTerminal(render),
     vscode.window.onDidChangeTerminalShellIntegration(render),
-    vscode.commands.registerCommand('interlock.showEnvironment', () => showEnvironmentMenu(host, trust)),
+    vscode.commands.registerCommand('interlock.showEnvironment', () => showEnvironmentMenu(host, audit)),
     vscode.commands.registerCommand('interlock.setEnvironmentLabel', async (label?: string) => {
-      await setLabel(currentFolder(), label, trust);
+      await setLabel(currentFolder(), label, host, audit);
       host.refresh();
     }),
     vscode.commands.registerCommand('interlock.openRuleFile', () => openRuleFile(currentFolder())),
   );
 }
 
-async function showEnvironmentMenu(host: EngineHost, trust: RulesTrust | undefined): Promise<void> {
+async function showEnvironmentMenu(host: EngineHost, audit: AuditLog): Promise<void> {
   const folder = currentFolder();
   const r = host.resolve(folder);
   const picked = await vscode.window.showQuickPick(
     [
+      ...(waiting(r).length > 0 ? [{ label: '$(warning) Review the rule-file change waiting for approval…', id: 'review', description: waiting(r)[0].pending.join('; ') }] : []),
       { label: '$(edit) Set environment label…', id: 'label', description: folder ? `${folder.name} is ${r.environment.label}` : '' },
       { label: `$(go-to-file) Open ${WORKSPACE_CONFIG_FILE}`, id: 'open' },
       { label: '$(question) Explain a command…', id: 'explain' },
@@ -95,14 +105,15 @@ async function showEnvironmentMenu(host: EngineHost, trust: RulesTrust | undefin
     { title: 'Interlock', placeHolder: 'What do you want to do?' },
   );
   if (picked?.id === 'label') {
-    await setLabel(folder, undefined, trust);
+    await setLabel(folder, undefined, host, audit);
     host.refresh();
   }
+  else if (picked?.id === 'review') await vscode.commands.executeCommand('interlock.reviewRuleFileChange');
   else if (picked?.id === 'open') await openRuleFile(folder);
   else if (picked?.id === 'explain') await vscode.commands.executeCommand('interlock.explainCommand');
 }
 
-async function setLabel(folder: vscode.WorkspaceFolder | undefined, label: string | undefined, trust: RulesTrust | undefined): Promise<void> {
+async function setLabel(folder: vscode.WorkspaceFolder | undefined, label: string | undefined, host: EngineHost, audit: AuditLog): Promise<void> {
   if (!folder) {
     void vscode.window.showWarningMessage('Interlock: open a folder to label its environment.');
     return;
@@ -130,8 +141,15 @@ async function setLabel(folder: vscode.WorkspaceFolder | undefined, label: strin
     text = undefined;
   }
   const next = withEnvironmentLabel(text, chosen.trim());
+  // A label given as the command's argument may come from another extension or an agent's tool,
+  // not a person: a relabel that loosens is confirmed in a modal first.
+  const current = host.resolve(folder).environment.label;
+  if (label !== undefined && labelStrictness(chosen) < labelStrictness(current)) {
+    const ok = await vscode.window.showWarningMessage(`Relabel ${folder.name} from ${current} to ${chosen.trim()}? Risky commands there will be judged less strictly.`, { modal: true }, 'Relabel');
+    if (ok !== 'Relabel') return;
+  }
   // A person chose this label through Interlock itself: that is the approval a relabel needs.
-  await trust?.approve(uri.fsPath, next, chosen.trim());
+  approveRuleFile(realDir(folder.uri.fsPath), next, uri.fsPath, audit, `relabelled ${current} → ${chosen.trim()}`);
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(next));
 }
 

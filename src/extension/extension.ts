@@ -14,15 +14,14 @@ import { registerPauseGuard } from './pauseGuard';
 import { registerAuditView } from './auditView';
 import { registerAgentHookInstaller } from './agentHooks';
 import { openAuditLog } from '../audit/auditLog';
-import { createRulesTrust, registerRulesTrustPrompt } from './rulesTrust';
+import { registerRulesTrustPrompt } from './rulesTrust';
 
 /** Activation is cheap: features register here and load their heavy parts lazily. */
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Interlock', { log: true });
   const settings = watchSettings();
-  const trust = createRulesTrust(context);
-  const host = createEngineHost(context, log, trust);
+  const host = createEngineHost(context, log);
   const audit = openAuditLog(join(context.globalStorageUri.fsPath, 'audit.jsonl'));
   const panel = createConfirmPanel(context, settings, log);
   const guard = createGuard(host, panel, audit, log);
@@ -32,8 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
     host,
     panel,
     guard,
-    registerEnvironmentIndicator(host, settings, trust),
-    registerRulesTrustPrompt(trust, host, log),
+    registerEnvironmentIndicator(host, settings, audit),
+    registerRulesTrustPrompt(host, audit, log),
     registerExplainCommand(host),
     registerProductionTint(host, settings, log),
     registerConfigDiagnostics(host),

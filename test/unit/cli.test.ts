@@ -72,15 +72,21 @@ test('--jsonl answers one line each, in order; a malformed line gets an error an
   assert.equal(out[5].decision, 'allow');
 });
 
-test('--cwd finds the workspace rule file; a malformed one is reported with file:line:col', () => {
+test('--cwd finds the workspace rule file; a malformed one is reported with file:line:col and never looks safer', () => {
   const ws = mkdtempSync(join(tmpdir(), 'interlock-cli-'));
   writeFileSync(join(ws, '.interlock.jsonc'), '{\n  // labelled\n  "environment": "production"\n}\n');
   const ok = JSON.parse(run(['check', '--json', '--cwd', ws, '--', 'ls']).stdout);
   assert.equal(ok.environment.label, 'production');
-  writeFileSync(join(ws, '.interlock.jsonc'), '{\n  "environment": "production",\n  "colour": "red"\n}\n');
+  writeFileSync(join(ws, '.interlock.jsonc'), '{\n  "environment": "development",\n  "colour": "red"\n}\n');
   const bad = run(['check', '--json', '--cwd', ws, '--', 'ls']);
   assert.match(bad.stderr, /\.interlock\.jsonc:3:3: .*colour/);
-  assert.equal(JSON.parse(bad.stdout).environment.label, 'unknown');
+  // The file was production when last read: a broken file keeps that reading until a person approves.
+  assert.equal(JSON.parse(bad.stdout).environment.label, 'production');
+  assert.match(bad.stderr, /held back until a person approves it.*: the rule file is invalid/);
+  // A broken file never seen before, with no label to read: unknown.
+  const fresh = mkdtempSync(join(tmpdir(), 'interlock-cli-'));
+  writeFileSync(join(fresh, '.interlock.jsonc'), '{\n  "colour": "red"\n}\n');
+  assert.equal(JSON.parse(run(['check', '--json', '--cwd', fresh, '--', 'ls']).stdout).environment.label, 'unknown');
 });
 
 test('usage errors exit 64 with a message', () => {

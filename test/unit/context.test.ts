@@ -3,12 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveContext } from '../../src/engine/resolve';
+import { createHash } from 'node:crypto';
+import { resolveContext, ruleFileReading } from '../../src/engine/resolve';
+import { EMPTY_READING } from '../../src/engine/ruleFileTrust';
+import type { FolderRecord } from '../../src/engine/ruleFileTrust';
 import { kubeCurrentContext, urlHost } from '../../src/engine/context';
 import { looksProduction, canonicalLabel } from '../../src/engine/environment';
 import { engine, grammarBytes, loadPacks } from './helpers';
 import { createEngine } from '../../src/engine/index';
-import { fileReader } from '../../src/cli/fileReader';
+import { fileReader } from '../../src/fsutil/fileReader';
 
 /** A scratch workspace and home with real files, read through the CLI's real file reader. */
 function scratch(): { ws: string; home: string } {
@@ -110,11 +113,14 @@ test('custom production patterns and hosts from .interlock.jsonc', () => {
   assert.equal(r.environment.facts.filter((f) => f.production).length, 2);
 });
 
-test('a malformed .interlock.jsonc: error with file:line:col, environment unknown', () => {
+test('a malformed .interlock.jsonc: error with file:line:col; a label it still states applies, else unknown', () => {
   const { ws, home } = scratch();
   writeFileSync(join(ws, '.interlock.jsonc'), '{\n  "environment": "production",\n  "rules": [ { "id": "workspace/x" } ]\n}');
   const r = resolveContext({ cwd: ws, home, vars: {}, reader: fileReader });
-  assert.equal(r.environment.label, 'unknown');
+  assert.equal(r.environment.label, 'production');
+  const unlabelled = scratch();
+  writeFileSync(join(unlabelled.ws, '.interlock.jsonc'), '{ "rules": [ { "id": "workspace/x" } ] }');
+  assert.equal(resolveContext({ cwd: unlabelled.ws, home, vars: {}, reader: fileReader }).environment.label, 'unknown');
   assert.match(r.configError ?? '', /\.interlock\.jsonc:3:\d+: /);
   const broken = scratch();
   writeFileSync(join(broken.ws, '.interlock.jsonc'), '{ "environment": "production", ');
@@ -125,10 +131,13 @@ test('loosening workspace rules apply only to approved content; a relabel down n
   const { ws, home } = scratch();
   const text = JSON.stringify({ environment: 'development', rules: [{ id: 'workspace/push-ok', command: 'git', subcommand: ['push'], decision: 'allow', overrides: ['git/force-push'], risk: 'none', reason: 'this repo is a personal sandbox', examples: { match: ['git push -f'], noMatch: [] } }] }, null, 2);
   writeFileSync(join(ws, '.interlock.jsonc'), text);
+  const sha256 = (t: string): string => createHash('sha256').update(t).digest('hex');
   const plain = resolveContext({ cwd: ws, home, vars: {}, reader: fileReader });
-  assert.deepEqual(plain.withheld, ['rule workspace/push-ok']);
+  assert.deepEqual(plain.withheld, ['rule workspace/push-ok (allows)']);
   assert.equal(plain.workspacePack, undefined);
-  const approved = resolveContext({ cwd: ws, home, vars: {}, reader: fileReader, trust: { approved: (t) => t === text } });
+  const reading = ruleFileReading(text, join(ws, '.interlock.jsonc'));
+  const record: FolderRecord = { baseline: { sha256: sha256(text), reading, by: 'person', at: 'now' }, approved: [] };
+  const approved = resolveContext({ cwd: ws, home, vars: {}, reader: fileReader, approvals: { record: (f) => (f === ws ? record : undefined), sha256 } });
   assert.deepEqual(approved.withheld, []);
   const opts = { cwd: ws, home };
   const strict = createEngine({ packs: loadPacks(), grammarBytes });
@@ -136,9 +145,10 @@ test('loosening workspace rules apply only to approved content; a relabel down n
   const loose = createEngine({ packs: [...loadPacks(), approved.workspacePack!], grammarBytes });
   assert.equal((await loose.check('git push --force', { ...opts, environment: approved.environment })).decision, 'allow');
   // An agent relabelling a production workspace to development gains nothing until approved.
-  const relabelled = resolveContext({ cwd: ws, home, vars: {}, reader: fileReader, trust: { approved: () => false, lastLabel: 'production' } });
+  const prodRecord: FolderRecord = { baseline: { sha256: 'x', reading: { ...EMPTY_READING, environment: 'production' }, by: 'first-sight', at: 'then' }, approved: [] };
+  const relabelled = resolveContext({ cwd: ws, home, vars: {}, reader: fileReader, approvals: { record: (f) => (f === ws ? prodRecord : undefined), sha256 } });
   assert.equal(relabelled.environment.label, 'production');
-  assert.ok(relabelled.withheld.includes('environment production → development'));
+  assert.ok(relabelled.withheld.includes('environment production → development'), relabelled.withheld.join('; '));
 });
 
 test('per-command facts: --context, --profile, -h, user@host, inline NODE_ENV, terraform workspace select', async () => {

@@ -81,6 +81,40 @@ scenario('relabelling a folder development from the status-bar menu rewrites .in
   assert.match(readFileSync(file, 'utf8'), /^\/\/ This folder is production/, 'the comment in the file was kept');
 }, { fixture: 'production' });
 
+scenario('an agent relabelling production to development is held on every surface until a person approves it', async (page, ctx) => {
+  const item = await environmentItem(page, 'PRODUCTION');
+  const file = join(ctx.workspace, '.interlock.jsonc');
+  const before = readFileSync(file, 'utf8');
+  // What an agent's file tool would do: the label is one write away.
+  writeFileSync(file, before.replace('"production"', '"development"'));
+
+  const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: /loosens protection/ }).first();
+  await toast.waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match(await textOf(toast), /environment production → development/, 'the notification says what would loosen');
+  await environmentItem(page, 'PRODUCTION', 5_000);
+  await waitFor(async () => (await item.locator('.codicon-warning').count()) > 0, { timeoutMs: 15_000, what: 'the status-bar item to mark the waiting change' });
+
+  // The CLI and an agent hook read the same store: still production there too.
+  const cli = join(repoRoot, 'dist', 'cli.js');
+  const check = spawnSync(process.execPath, [cli, 'check', '--json', '--cwd', ctx.workspace, '--', 'kubectl delete pod web-1'], { encoding: 'utf8', env: ctx.env });
+  assert.equal(JSON.parse(check.stdout).environment.label, 'production', `check still says production: ${check.stdout}${check.stderr}`);
+  assert.match(check.stderr, /held back until a person approves it/);
+  const doctor = spawnSync(process.execPath, [cli, 'doctor', '--cwd', ctx.workspace], { encoding: 'utf8', env: ctx.env });
+  assert.equal(doctor.status, 1, doctor.stdout);
+  assert.match(doctor.stdout, /WAITING for a person's approval/);
+  await ctx.shot('rule-file-change-waiting');
+
+  // A person reviews and approves that exact content: now every surface says development.
+  await toast.locator('.monaco-button', { hasText: 'Review…' }).click();
+  const approve = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Approve$/ });
+  await approve.waitFor({ state: 'visible', timeout: 15_000 });
+  await approve.click();
+  await environmentItem(page, 'DEV', 15_000);
+  const after = spawnSync(process.execPath, [cli, 'check', '--json', '--cwd', ctx.workspace, '--', 'kubectl delete pod web-1'], { encoding: 'utf8', env: ctx.env });
+  assert.equal(JSON.parse(after.stdout).environment.label, 'development', after.stdout);
+  ctx.note('held: status bar, check and doctor; approved in the editor → development everywhere');
+}, { fixture: 'production' });
+
 scenario('Explain Command shows why kubectl delete ns production needs a person', async (page, ctx) => {
   const command = 'kubectl delete ns production';
   await environmentItem(page, 'PRODUCTION');
