@@ -45,6 +45,13 @@ else
   # (set -e does not hold inside a function called from `if`, hence the explicit returns.)
   install_toolchain() {
     cd "$toolchain" || return 1
+    # Under `npm run`, npm exports its config as npm_config_* (and npm_*) to every child; the nested
+    # npm would read them as its own config, and code-server's postinstall reads the Node version
+    # from npm_config_user_agent: the outer Node 20's. Start the nested installs from a clean slate.
+    local var
+    for var in $(compgen -e); do
+      case "$var" in npm_*|NPM_CONFIG_*|NODE_OPTIONS) unset "$var" ;; esac
+    done
     # First without scripts: this brings Node 24 itself, which the install scripts need.
     npm ci --ignore-scripts --no-audit --no-fund --engine-strict=false || return 1
     # code-server's postinstall refuses any Node but 24, and node-gyp would download headers
