@@ -44,9 +44,11 @@ install-hooks  Add Interlock's hook to the agents configured on this machine, sh
   --uninstall  Remove Interlock's entries, and only those.
   Exit status: 0 done (or nothing to do), 1 a file could not be read as JSON and was left alone, 64 usage.
 doctor         Report what protects a folder: its environment, its rule files judged against the
-               per-user approval store, and any change waiting for a person's approval.
-  Exit status: 0 nothing waiting, 1 something needs a person (a held-back change, an unreadable
-  store, an invalid rule file), 64 usage.
+               per-user approval store and any change waiting for a person's approval, each
+               agent's hook (installed, live, and whether the agent will run it), the hook
+               launcher and the editor's guard — with the step that fixes each problem.
+  Exit status: 0 nothing needs attention, 1 something does (a held-back change, an unreadable
+  store, an invalid rule file, an agent that is set up but not guarded), 64 usage.
 log verify     Check the audit log's hash chain (default: the editor's global storage).
   Exit status: 0 the chain verifies, 1 it is broken (each broken line is listed), 64 no log found, 66 unreadable.`;
 
@@ -65,9 +67,17 @@ export async function main(argv: string[]): Promise<number> {
   if (sub === 'log') return (require('./logCommand') as typeof import('./logCommand')).runLog(rest);
   // Loaded on use: an agent hook process pays only for what the hook needs.
   if (sub === 'hook') return (require('./hooks/run') as typeof import('./hooks/run')).runHook(rest);
-  if (sub === 'install-hooks') return (require('./installHooks') as typeof import('./installHooks')).runInstallHooks(rest);
+  if (sub === 'install-hooks') return (require('../install/installHooks') as typeof import('../install/installHooks')).runInstallHooks(rest);
   process.stderr.write(`interlock: unknown command "${sub}". See interlock --help.\n`);
   return 64;
+}
+
+// A reader that goes away early (`interlock doctor | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
 }
 
 main(process.argv.slice(2)).then(

@@ -1,16 +1,16 @@
 /**
  * "Interlock: Install Agent Hooks": pick the agents and scopes to guard, read the exact change as
  * a diff, and apply it (or take Interlock's entries out again). The planning is the CLI's
- * `install-hooks`, so both make the same edits. The hook command points at this extension's own
- * CLI; after an update moves the extension (or a Node version manager drops that Node), the
- * installed hooks would name files that are gone and stop guarding, so such an install is
- * reported with an offer to update it.
+ * `install-hooks`, so both make the same edits. Hooks name the per-user launcher, which this
+ * module points at the extension's own CLI on every activation. Hooks written by older versions
+ * name a versioned extension folder that an update removes: those are reported with an offer to
+ * move them onto the launcher.
  */
 import * as vscode from 'vscode';
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { currentRuntime, launcherPath, writeLauncher } from '../install/launcher';
 import builtin from 'interlock:builtin-packs';
 import {
   AGENT_LABELS,
@@ -22,27 +22,12 @@ import {
   installedCommands,
   notesFor,
   planTargets,
-} from '../cli/installHooks';
-import type { FilePlan, HookAction, HookTarget } from '../cli/installHooks';
+} from '../install/installHooks';
+import type { FilePlan, HookAction, HookTarget } from '../install/installHooks';
 import type { AgentId } from '../cli/hooks/protocols';
 
 const SCHEME = 'interlock-hooks';
 const AUTO_APPROVE_ITEM = 'autoApprove';
-
-/** A Node ≥ 20 on PATH, else the editor's own runtime run as Node. */
-function nodeRuntime(): { node: string; env: Record<string, string> } {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, process.platform === 'win32' ? 'node.exe' : 'node');
-    try {
-      accessSync(candidate, constants.X_OK);
-      const version = execFileSync(candidate, ['--version'], { encoding: 'utf8', timeout: 3000 }).trim();
-      if (Number(/^v(\d+)/.exec(version)?.[1] ?? 0) >= 20) return { node: candidate, env: {} };
-    } catch {
-      // not here, or not runnable
-    }
-  }
-  return { node: process.execPath, env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
-}
 
 function readText(file: string): string | undefined {
   try {
@@ -61,11 +46,17 @@ export function registerAgentHookInstaller(context: vscode.ExtensionContext, log
   });
   const cli = context.asAbsolutePath(join('dist', 'cli.js'));
   const home = process.env.HOME ?? homedir();
-  let runtime: { node: string; env: Record<string, string> } | undefined;
-  const commandFor = (agent: AgentId): string => {
-    runtime ??= nodeRuntime();
-    return hookCommand(runtime.node, cli, agent, runtime.env);
-  };
+  // Hooks name the stable launcher; every activation points it at this copy of Interlock, run by
+  // the editor's own runtime (no Node on PATH is needed), so an update never strands a hook.
+  let launcher = launcherPath();
+  try {
+    const written = writeLauncher(currentRuntime(cli));
+    launcher = written.path;
+    if (written.changed) log.info(`agent hooks: the launcher ${written.path} now starts ${cli}`);
+  } catch (e) {
+    log.error(`agent hooks: cannot write the launcher ${launcher}: ${(e as Error).message}`);
+  }
+  const commandFor = (agent: AgentId): string => hookCommand(launcher, agent);
   const projectDir = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 
   const preview = async (plans: FilePlan[], action: HookAction): Promise<boolean> => {

@@ -10,9 +10,10 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { applyEdits, findNodeAtLocation, format, getNodeValue, modify, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { FormattingOptions, JSONPath, Node as JsonNode, ParseError } from 'jsonc-parser';
-import { AGENTS, isAgent } from './hooks/protocols';
-import type { AgentId } from './hooks/protocols';
+import { AGENTS, isAgent } from '../cli/hooks/protocols';
+import type { AgentId } from '../cli/hooks/protocols';
 import type { Rule } from '../engine/packs';
+import { currentRuntime, launcherPath, writeLauncher } from './launcher';
 
 export type Scope = 'user' | 'project';
 export type HookAction = 'install' | 'uninstall';
@@ -140,12 +141,11 @@ function shQuote(s: string): string {
 }
 
 /**
- * The command an agent runs: absolute paths, so it works from any directory and any PATH. `env`
- * prefixes assignments (an editor's Electron runs scripts as Node with ELECTRON_RUN_AS_NODE=1).
+ * The command an agent runs: the stable launcher (see launcher.ts), by absolute path so it works
+ * from any directory and any PATH, with no `VAR=value` prefix that a non-POSIX shell would misread.
  */
-export function hookCommand(node: string, cli: string, agent: AgentId, env: Record<string, string> = {}): string {
-  const assignments = Object.entries(env).map(([k, v]) => `${k}=${shQuote(v)} `).join('');
-  return `${assignments}${shQuote(node)} ${shQuote(cli)} hook ${agent}`;
+export function hookCommand(launcher: string, agent: AgentId): string {
+  return `${shQuote(launcher)} hook ${agent}`;
 }
 
 /** Whether a configured command is Interlock's hook (this exact command, or an Interlock install elsewhere). */
@@ -378,9 +378,9 @@ export function planFile(target: HookTarget, before: string | undefined, command
   let after: string | undefined = ed.text;
   if (after === source) return unchanged();
   if (before === undefined && !after.endsWith('\n')) after += '\n';
-  // A hook list left with nothing but its version (Interlock's own Copilot file, a hooks.json the
-  // install created) goes away rather than staying behind empty.
-  if (action === 'uninstall' && spec.shape === 'flat') {
+  // A file left with nothing but an empty hook list and its version (Interlock's own Copilot file, a
+  // settings.json or hooks.json the install created) goes away rather than staying behind as `{}`.
+  if (action === 'uninstall') {
     const rest = parseTree(after);
     const value = rest ? (getNodeValue(rest) as Json) : {};
     if (Object.keys(value).every((k) => k === 'version' || (k === 'hooks' && Object.keys((value.hooks as Json | null) ?? {}).length === 0))) after = undefined;
@@ -625,8 +625,17 @@ export async function runInstallHooks(args: string[]): Promise<number> {
     );
     return 0;
   }
-  const cli = cliPath();
-  const plans = planTargets(targets, (agent) => hookCommand(process.execPath, cli, agent), parsed.action);
+  // Hooks name the stable launcher; installing points it at this CLI first, so they work at once.
+  let launcher = launcherPath(process.env);
+  if (parsed.action === 'install' && !parsed.dryRun) {
+    try {
+      launcher = writeLauncher(currentRuntime(cliPath()), process.env).path;
+    } catch (e) {
+      process.stderr.write(`interlock install-hooks: cannot write the hook launcher ${launcher}: ${(e as Error).message}\n`);
+      return 1;
+    }
+  }
+  const plans = planTargets(targets, (agent) => hookCommand(launcher, agent), parsed.action);
   let failed = false;
   for (const p of plans) {
     const label = `${AGENT_LABELS[p.target.agent]}, ${p.target.scope}: ${p.file}`;

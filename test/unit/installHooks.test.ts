@@ -5,8 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
-import { chooseTargets, copilotAutoApproveEntries, hookCommand, hookTargets, installedCommands, isInterlockCommand, planFile, unifiedDiff } from '../../src/cli/installHooks';
-import type { HookTarget } from '../../src/cli/installHooks';
+import { chooseTargets, copilotAutoApproveEntries, hookCommand, hookTargets, installedCommands, isInterlockCommand, planFile, unifiedDiff } from '../../src/install/installHooks';
+import type { HookTarget } from '../../src/install/installHooks';
+import { readLauncher } from '../../src/install/launcher';
 import type { AgentId } from '../../src/cli/hooks/protocols';
 import { buildPrivateCli } from './privateCli';
 import { loadPacks } from './helpers';
@@ -15,7 +16,7 @@ const HOME = '/home/dev';
 const PROJECT = '/home/dev/shop';
 const targets = hookTargets(HOME, PROJECT);
 const target = (agent: AgentId, scope: 'user' | 'project' = 'user'): HookTarget => targets.find((t) => t.agent === agent && t.scope === scope)!;
-const cmd = (agent: AgentId): string => hookCommand('/usr/bin/node', '/opt/interlock/dist/cli.js', agent);
+const cmd = (agent: AgentId): string => hookCommand('/home/dev/.local/share/interlock/bin/interlock', agent);
 
 type Json = Record<string, unknown>;
 const value = (text: string | undefined): Json => parseJsonc(text ?? '{}') as Json;
@@ -127,11 +128,10 @@ for (const agent of Object.keys(FIXTURES) as AgentId[]) {
     assert.match(created.diff, /^--- \/dev\/null\n/);
     assert.ok(created.after!.endsWith('\n'));
     assert.deepEqual(installedCommands(agent, created.after), [cmd(agent)]);
+    // Nothing of the user's is in it: the file goes, rather than staying behind as `{}`.
     const removed = planFile(target(agent), created.after, cmd(agent), 'uninstall');
-    if (agent === 'cursor' || agent === 'copilot') {
-      assert.equal(removed.after, undefined);
-      assert.match(removed.diff, /\n\+\+\+ \/dev\/null\n/);
-    } else assert.deepEqual(value(removed.after), {});
+    assert.equal(removed.after, undefined);
+    assert.match(removed.diff, /\n\+\+\+ \/dev\/null\n/);
   });
 }
 
@@ -182,7 +182,7 @@ test('gemini: the hook timeout is in milliseconds', () => {
 });
 
 test('an Interlock entry from another install is updated in place, and duplicates are folded into one', () => {
-  const old = hookCommand('/usr/local/bin/node', '/home/dev/.vscode/extensions/interlock.interlock-0.0.9/dist/cli.js', 'claude');
+  const old = '/usr/local/bin/node /home/dev/.vscode/extensions/interlock.interlock-0.0.9/dist/cli.js hook claude';
   const text = JSON.stringify({ hooks: { PreToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: old }] }, { matcher: 'Bash', hooks: [{ type: 'command', command: 'interlock hook claude' }] }] } }, null, 2);
   const plan = planFile(target('claude'), text, cmd('claude'), 'install');
   assert.deepEqual(installedCommands('claude', plan.after), [cmd('claude')]);
@@ -258,7 +258,8 @@ test('other tools’ hooks named like ours are not taken for Interlock', () => {
   assert.equal(isInterlockCommand('interlock hook claude', 'claude'), true);
   assert.equal(isInterlockCommand("'/x/interlock.interlock-0.1.0/dist/cli.js' hook cursor", 'cursor'), true);
   assert.equal(isInterlockCommand('interlock hook cursor', 'claude'), false);
-  assert.equal(hookCommand('/Applications/Code Helper', '/x/dist/cli.js', 'claude', { ELECTRON_RUN_AS_NODE: '1' }), "ELECTRON_RUN_AS_NODE=1 '/Applications/Code Helper' /x/dist/cli.js hook claude");
+  assert.equal(hookCommand("/home/a b/it's/.local/share/interlock/bin/interlock", 'claude'), `'/home/a b/it'\\''s/.local/share/interlock/bin/interlock' hook claude`);
+  assert.equal(isInterlockCommand(hookCommand('/home/a b/.local/share/interlock/bin/interlock', 'gemini'), 'gemini'), true);
 });
 
 test('unified diffs apply with patch(1)', () => {
@@ -333,7 +334,8 @@ test('install-hooks: --dry-run shows the diff and writes nothing; install, reins
   const install = run([]);
   assert.equal(install.code, 0, install.stderr);
   const cli = buildPrivateCli();
-  assert.deepEqual(installedCommands('claude', readFileSync(claudeFile, 'utf8')), [`${process.execPath} ${cli} hook claude`]);
+  assert.deepEqual(installedCommands('claude', readFileSync(claudeFile, 'utf8')), [`${join(home, '.local', 'share', 'interlock', 'bin', 'interlock')} hook claude`]);
+  assert.equal(readLauncher(join(home, '.local', 'share', 'interlock', 'bin', 'interlock'))?.cli, cli);
   const cursorText = readFileSync(join(home, '.cursor', 'hooks.json'), 'utf8');
 
   const again = run([]);

@@ -1,0 +1,102 @@
+/**
+ * The stable entry point agents' hooks name: `~/.local/share/interlock/bin/interlock` (under
+ * `$XDG_DATA_HOME` where that is set). An agent's hook configuration outlives the copy of
+ * Interlock it was written for — an extension update moves its folder, an uninstall removes it —
+ * and a hook command that cannot start is, to Claude Code and others, a non-blocking error: the
+ * tool runs unguarded. So hooks name this small script instead, the extension rewrites it on
+ * every activation and `install-hooks` whenever it runs, and when the CLI it starts is gone the
+ * script itself refuses, in the blocking form every agent understands (exit 2), saying how to fix it.
+ */
+import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+
+export interface LauncherTarget {
+  /** The runtime: a Node, or an editor's Electron run as Node. */
+  node: string;
+  cli: string;
+  electron: boolean;
+}
+
+/** Where the launcher lives for this user. */
+export function launcherPath(env: Record<string, string | undefined> = process.env): string {
+  const xdg = env.XDG_DATA_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.local', 'share'), 'interlock', 'bin', 'interlock');
+}
+
+/** Single-quoted for sh. */
+function sq(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The runtime a launcher should use from this process: Node as is, Electron as Node. */
+export function currentRuntime(cli: string): LauncherTarget {
+  return { node: process.execPath, cli, electron: process.versions.electron !== undefined };
+}
+
+export function launcherScript(t: LauncherTarget): string {
+  return `#!/bin/sh
+# Interlock's stable entry point for agent hooks (and a stable \`interlock\` command). Rewritten by the
+# Interlock extension on every activation and by \`interlock install-hooks\`; edits here are lost.
+node=${sq(t.node)}
+cli=${sq(t.cli)}
+electron=${t.electron ? 1 : 0}
+if [ ! -x "$node" ]; then
+  # The recorded runtime moved (an editor or Node update): any Node on PATH runs the CLI as well.
+  node=$(command -v node 2>/dev/null) || node=
+  electron=0
+fi
+if [ -n "$node" ] && [ -f "$cli" ]; then
+  if [ "$electron" = 1 ]; then ELECTRON_RUN_AS_NODE=1; export ELECTRON_RUN_AS_NODE; fi
+  exec "$node" "$cli" "$@"
+fi
+# Interlock is gone or broken. A hook must not fail open: exit 2 is "block" to every agent.
+echo "interlock: refused: the Interlock CLI this hook starts is missing ($cli). Open the editor with the Interlock extension (it repairs this), run 'interlock install-hooks' from a current install, or remove the hook with 'interlock install-hooks --uninstall'." >&2
+if [ "$1" = hook ] && [ "$2" = cursor ]; then
+  echo '{"permission":"deny","user_message":"Interlock is missing or broken: reinstall it or remove its hook.","agent_message":"Interlock is missing or broken: reinstall it or remove its hook."}'
+fi
+exit 2
+`;
+}
+
+/** The runtime and CLI an existing launcher starts, when it is one of ours. */
+export function readLauncher(path: string): LauncherTarget | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const value = (name: string): string | undefined => {
+    const m = new RegExp(`^${name}='((?:[^']|'\\\\'')*)'$`, 'm').exec(text);
+    return m?.[1].replace(/'\\''/g, `'`);
+  };
+  const node = value('node');
+  const cli = value('cli');
+  if (!node || !cli) return undefined;
+  return { node, cli, electron: /^electron=1$/m.test(text) };
+}
+
+/**
+ * Write the launcher for `t` unless it already says exactly that; returns whether it changed. The
+ * directory is the user's alone (0700); the file is replaced whole, so a hook starting at that
+ * moment runs the old script or the new one, never half of one.
+ */
+export function writeLauncher(t: LauncherTarget, env: Record<string, string | undefined> = process.env): { path: string; changed: boolean } {
+  const path = launcherPath(env);
+  const text = launcherScript(t);
+  try {
+    if (readFileSync(path, 'utf8') === text) return { path, changed: false };
+  } catch {
+    // absent: written below
+  }
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) throw new Error(`${dir} is not a directory owned by this user`);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o755 });
+  chmodSync(tmp, 0o755);
+  renameSync(tmp, path);
+  return { path, changed: true };
+}
