@@ -1,33 +1,19 @@
 /**
- * `interlock doctor`: what protects the folder a command would run in, and what is waiting for a
- * person. Read-only: it judges the rule files against the approval store exactly as `check` and
- * every hook do, without recording anything.
+ * `interlock doctor`: what protects the folder a command would run in, and what does not. Its
+ * environment and rule files (judged against the approval store exactly as `check` and every hook
+ * judge them, without recording anything), each agent's hook (installed where, starting a live
+ * Interlock, and whether the agent will run it at all), the hook launcher, and the editor's guard.
+ * Nothing unprotected goes unmentioned; each problem comes with the step that fixes it.
  */
+import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { openApprovalStore } from '../approvals/approvalStore';
+import { agentStatuses } from '../install/agentStatus';
+import type { AgentStatus, LauncherStatus } from '../install/agentStatus';
+import { windowFor } from '../channel/registry';
 import { realDir } from '../approvals/resolveWorkspace';
 import { resolveContext } from '../engine/resolve';
 import { fileReader } from '../fsutil/fileReader';
-
-interface DoctorArgs {
-  json: boolean;
-  cwd: string;
-}
-
-function parseArgs(args: string[]): DoctorArgs | string {
-  const out: DoctorArgs = { json: false, cwd: process.cwd() };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') out.json = true;
-    else if (a === '--cwd') {
-      const v = args[++i];
-      if (v === undefined) return '--cwd needs a value';
-      out.cwd = v;
-    } else if (a.startsWith('--cwd=')) out.cwd = a.slice(6);
-    else return `unknown argument ${a}`;
-  }
-  return out;
-}
 
 export interface DoctorReport {
   ok: boolean;
@@ -41,13 +27,40 @@ export interface DoctorReport {
     pending: string[];
   }[];
   configError?: string;
+  launcher: LauncherStatus;
+  agents: AgentStatus[];
+  /** The editor window guarding this folder, and whether its guard answers the phone. */
+  guard: { window?: { pid: number; app: string; port: number }; reachable: boolean };
 }
 
-export function doctorReport(cwd: string, vars: Record<string, string | undefined>): DoctorReport {
+/** A TCP connect to the guard's port: the window's guard is listening (nothing is sent). */
+function reachable(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export async function doctorReport(cwd: string, vars: Record<string, string | undefined>): Promise<DoctorReport> {
   const store = openApprovalStore(vars);
   const view = store.view();
   const dir = realDir(cwd);
-  const r = resolveContext({ cwd: dir, home: vars.HOME ?? homedir(), vars, reader: fileReader, approvals: view });
+  const home = vars.HOME ?? homedir();
+  const r = resolveContext({ cwd: dir, home, vars, reader: fileReader, approvals: view });
+  const { launcher, agents } = agentStatuses(home, dir, vars);
+  let win: DoctorReport['guard']['window'];
+  try {
+    const w = windowFor([dir], vars);
+    win = w && { pid: w.pid, app: w.app, port: w.port };
+  } catch {
+    win = undefined;
+  }
   const ruleFiles = r.folders.map((f) => {
     const b = view.unreadable ? undefined : view.record(f.folder)?.baseline;
     return {
@@ -58,16 +71,20 @@ export function doctorReport(cwd: string, vars: Record<string, string | undefine
     };
   });
   return {
-    ok: !view.unreadable && ruleFiles.every((f) => f.pending.length === 0) && !r.configError,
+    ok: !view.unreadable && ruleFiles.every((f) => f.pending.length === 0) && !r.configError && agents.every((a) => a.problem === undefined),
     cwd: dir,
     store: { path: store.path, readable: !view.unreadable, reason: view.unreadable?.reason },
     environment: { label: r.environment.label, production: r.environment.production, source: r.environment.source },
     ruleFiles,
     configError: r.configError,
+    launcher,
+    agents,
+    guard: { window: win, reachable: win ? await reachable(win.port) : false },
   };
 }
 
-function text(d: DoctorReport): string {
+/** The report as a person reads it in a terminal. */
+export function doctorText(d: DoctorReport): string {
   const lines = [`Interlock doctor — ${d.cwd}`, ''];
   lines.push(`Environment: ${d.environment.label}${d.environment.production ? ' (production)' : ''}, from ${d.environment.source}`);
   lines.push(`Approval store: ${d.store.path} — ${d.store.readable ? 'readable' : `UNREADABLE: ${d.store.reason}. Each folder keeps the stricter of its rule file and its last known label; rebuild it from the editor (a person's approval).`}`);
@@ -78,17 +95,19 @@ function text(d: DoctorReport): string {
     if (f.pending.length > 0) lines.push(`  WAITING for a person's approval (the baseline applies until then): ${f.pending.join('; ')}`);
   }
   if (d.configError) lines.push('', `Rule file error: ${d.configError}`);
-  lines.push('', d.ok ? 'Nothing is waiting.' : 'Something needs a person: see above. Approve or review changes from the Interlock status-bar item in the editor.');
-  return lines.join('\n');
-}
-
-export function runDoctor(args: string[]): number {
-  const parsed = parseArgs(args);
-  if (typeof parsed === 'string') {
-    process.stderr.write(`interlock doctor: ${parsed}. See interlock --help.\n`);
-    return 64;
+  lines.push('', 'Agents:');
+  for (const a of d.agents) {
+    const mark = a.guarded ? 'guarded' : a.problem ? 'NOT GUARDED' : 'not set up here';
+    lines.push(`  ${a.label}: ${mark}`);
+    for (const h of a.hooks) lines.push(`    ${h.scope}: ${h.file} — ${h.live ? 'starts a live Interlock' : 'starts a copy of Interlock that is GONE'}${h.runs === 'no' ? `; will NOT run: ${h.why}` : ''}`);
+    if (a.problem) lines.push(`    problem: ${a.problem}`, `    fix: ${a.fix}`);
   }
-  const report = doctorReport(parsed.cwd, process.env);
-  process.stdout.write((parsed.json ? JSON.stringify(report) : text(report)) + '\n');
-  return report.ok ? 0 : 1;
+  lines.push('', `Hook launcher: ${d.launcher.path} — ${d.launcher.exists ? (d.launcher.live ? `starts ${d.launcher.cli}` : `BROKEN: starts ${d.launcher.cli ?? 'nothing'}, which is gone`) : 'not written yet (install-hooks or the extension writes it)'}`);
+  lines.push(
+    d.guard.window
+      ? `Editor guard: window ${d.guard.window.pid} (${d.guard.window.app}) guards this folder; ${d.guard.reachable ? 'reachable' : 'NOT reachable: terminals refuse in production and ask elsewhere'}`
+      : 'Editor guard: no editor window guards this folder; agent hooks ask through the agent itself, and terminals here are not guarded',
+  );
+  lines.push('', d.ok ? 'Nothing needs attention.' : 'Something needs attention: see the problems and fixes above. Rule-file changes are approved from the Interlock status-bar item in the editor.');
+  return lines.join('\n');
 }

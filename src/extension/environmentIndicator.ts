@@ -14,6 +14,7 @@ import { approveRuleFile, waiting } from './rulesTrust';
 import { labelStrictness } from '../engine/ruleFileTrust';
 import { realDir } from '../approvals/resolveWorkspace';
 import type { AuditLog } from '../audit/auditLog';
+import type { ProtectionCheck } from './protectionCheck';
 
 const SHORT: Record<string, string> = { production: 'PRODUCTION', staging: 'STAGING', development: 'DEV', unknown: 'UNKNOWN' };
 
@@ -35,7 +36,7 @@ export function labelText(r: ResolvedContext): string {
   return SHORT[r.environment.label] ?? r.environment.label.toUpperCase();
 }
 
-function tooltip(r: ResolvedContext, folder: vscode.WorkspaceFolder | undefined): vscode.MarkdownString {
+function tooltip(r: ResolvedContext, folder: vscode.WorkspaceFolder | undefined, unguarded: string[]): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   const env = r.environment;
   md.appendMarkdown(`**Interlock** — ${folder ? `\`${folder.name}\`` : 'no folder'}\n\n`);
@@ -49,11 +50,16 @@ function tooltip(r: ResolvedContext, folder: vscode.WorkspaceFolder | undefined)
     md.appendMarkdown('Detected:\n');
     for (const f of env.facts) md.appendMarkdown(`- ${f.kind} \`${f.value}\` (from ${f.source})${f.production ? ' — **production**' : ''}\n`);
   }
-  md.appendMarkdown('\nClick to change the label, open the rule file, or explain a command.');
+  if (unguarded.length > 0) {
+    md.appendMarkdown('\n$(warning) **Not guarded:**\n');
+    for (const p of unguarded) md.appendMarkdown(`- ${p}\n`);
+    md.appendMarkdown('\nRun **Interlock: Check Protection** for the steps that fix each.\n');
+  }
+  md.appendMarkdown('\nClick to change the label, open the rule file, check protection, or explain a command.');
   return md;
 }
 
-export function registerEnvironmentIndicator(host: EngineHost, settings: SettingsWatcher, audit: AuditLog): vscode.Disposable {
+export function registerEnvironmentIndicator(host: EngineHost, settings: SettingsWatcher, audit: AuditLog, protection: ProtectionCheck): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('interlock.environment', vscode.StatusBarAlignment.Left, 1000);
   item.name = 'Interlock environment';
   item.command = 'interlock.showEnvironment';
@@ -63,15 +69,20 @@ export function registerEnvironmentIndicator(host: EngineHost, settings: Setting
     const r = host.resolve(folder);
     const text = labelText(r);
     const held = waiting(r).length > 0 || r.storeUnreadable !== undefined;
-    // The label stays the one that applies; the mark says a change to it waits for a person.
-    item.text = held ? `$(shield) ${text} $(warning)` : `$(shield) ${text}`;
-    item.accessibilityInformation = { label: `Interlock environment: ${text}${held ? ', a rule-file change is waiting for approval' : ''}`, role: 'button' };
+    const unguarded = protection.problems();
+    // The label stays the one that applies; the mark says a change to it waits for a person, or
+    // that something here is not guarded (an agent whose hook will not run, a terminal without one).
+    item.text = held || unguarded.length > 0 ? `$(shield) ${text} $(warning)` : `$(shield) ${text}`;
+    item.accessibilityInformation = {
+      label: `Interlock environment: ${text}${held ? ', a rule-file change is waiting for approval' : ''}${unguarded.length > 0 ? `, ${unguarded.length} thing${unguarded.length === 1 ? ' is' : 's are'} not guarded` : ''}`,
+      role: 'button',
+    };
     item.backgroundColor = r.environment.production
       ? new vscode.ThemeColor('statusBarItem.errorBackground')
       : r.environment.label === 'staging' || r.configError
         ? new vscode.ThemeColor('statusBarItem.warningBackground')
         : undefined;
-    item.tooltip = tooltip(r, folder);
+    item.tooltip = tooltip(r, folder, unguarded);
     item.show();
   };
 
@@ -79,6 +90,7 @@ export function registerEnvironmentIndicator(host: EngineHost, settings: Setting
   return vscode.Disposable.from(
     item,
     host.onDidChange(render),
+    protection.onDidChange(render),
     settings.onDidChange(render),
     vscode.window.onDidChangeActiveTextEditor(render),
     vscode.window.onDidChangeActiveTerminal(render),
@@ -100,6 +112,7 @@ async function showEnvironmentMenu(host: EngineHost, audit: AuditLog): Promise<v
       ...(waiting(r).length > 0 ? [{ label: '$(warning) Review the rule-file change waiting for approval…', id: 'review', description: waiting(r)[0].pending.join('; ') }] : []),
       { label: '$(edit) Set environment label…', id: 'label', description: folder ? `${folder.name} is ${r.environment.label}` : '' },
       { label: `$(go-to-file) Open ${WORKSPACE_CONFIG_FILE}`, id: 'open' },
+      { label: '$(checklist) Check protection…', id: 'check' },
       { label: '$(question) Explain a command…', id: 'explain' },
     ],
     { title: 'Interlock', placeHolder: 'What do you want to do?' },
@@ -110,6 +123,7 @@ async function showEnvironmentMenu(host: EngineHost, audit: AuditLog): Promise<v
   }
   else if (picked?.id === 'review') await vscode.commands.executeCommand('interlock.reviewRuleFileChange');
   else if (picked?.id === 'open') await openRuleFile(folder);
+  else if (picked?.id === 'check') await vscode.commands.executeCommand('interlock.checkProtection');
   else if (picked?.id === 'explain') await vscode.commands.executeCommand('interlock.explainCommand');
 }
 

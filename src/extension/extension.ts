@@ -15,6 +15,7 @@ import { registerAuditView } from './auditView';
 import { registerAgentHookInstaller } from './agentHooks';
 import { openAuditLog } from '../audit/auditLog';
 import { registerRulesTrustPrompt } from './rulesTrust';
+import { registerProtectionCheck } from './protectionCheck';
 
 /** Activation is cheap: features register here and load their heavy parts lazily. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -25,13 +26,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const audit = openAuditLog(join(context.globalStorageUri.fsPath, 'audit.jsonl'));
   const panel = createConfirmPanel(context, settings, log);
   const guard = createGuard(host, panel, audit, log);
+  const protection = registerProtectionCheck(log);
   context.subscriptions.push(
     log,
     settings,
     host,
     panel,
     guard,
-    registerEnvironmentIndicator(host, settings, audit),
+    protection,
+    registerEnvironmentIndicator(host, settings, audit, protection),
     registerRulesTrustPrompt(host, audit, log),
     registerExplainCommand(host),
     registerProductionTint(host, settings, log),
