@@ -6,6 +6,7 @@
 import { realpathSync } from 'node:fs';
 import { resolveContext } from '../engine/resolve';
 import type { ResolveInputs, ResolvedContext } from '../engine/resolve';
+import type { EnvironmentInfo } from '../engine/types';
 import { fileReader } from '../fsutil/fileReader';
 import { openApprovalStore } from './approvalStore';
 import type { ApprovalStore } from './approvalStore';
@@ -37,4 +38,17 @@ export function resolveWorkspace(input: WorkspaceInputs): ResolvedContext {
   const problem = store.adopt(adoptions);
   if (problem) input.warn?.(`could not record the rule file's reading: ${problem}`);
   return r;
+}
+
+/** What the engine asks when a line moves to another folder (`cd prod-app && …`), resolved the same way. */
+export function environmentLookup(home: string, vars: Record<string, string | undefined>, warn?: (message: string) => void): (dir: string) => EnvironmentInfo {
+  const seen = new Map<string, EnvironmentInfo>();
+  return (dir) => {
+    let env = seen.get(dir);
+    if (!env) {
+      env = resolveWorkspace({ cwd: dir, home, vars, warn }).environment;
+      seen.set(dir, env);
+    }
+    return env;
+  };
 }

@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { createEngine } from '../engine/index';
 import type { Engine } from '../engine/index';
-import { resolveWorkspace } from '../approvals/resolveWorkspace';
+import { environmentLookup, resolveWorkspace } from '../approvals/resolveWorkspace';
 import type { ResolvedContext } from '../engine/resolve';
 import type { Pack } from '../engine/packs';
 import { explainDecision } from '../engine/explain';
@@ -83,7 +83,8 @@ async function decide(req: Request, overrides?: Record<string, string>): Promise
     warn(`${resolved.configFile ?? 'the workspace rule file'}: held back until a person approves it in the editor (the last approved reading applies): ${resolved.withheld.join('; ')}`);
   }
   const engine = engineFor(resolved.workspacePack, resolved.configFile);
-  const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader });
+  const environmentAt = req.env ? undefined : environmentLookup(home, req.vars, warn);
+  const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader, environmentAt });
   if (resolved.configError && resolved.environment.production === false) {
     // A broken rule file must not make a workspace look safer than it is.
     d.reasons.push({ rule: 'interlock/workspace-config', message: `The workspace rule file is invalid (${resolved.configError}); the environment is unknown.`, decision: 'allow', risk: 'none' });

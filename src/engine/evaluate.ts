@@ -102,6 +102,11 @@ export interface EvaluateOptions {
   home: string;
   grammar?: BashGrammar;
   reader?: FileReader;
+  /**
+   * The environment of another folder, for a line that moves there (`cd prod-app && kubectl …`):
+   * the adapter resolves its rule files the way it resolved the starting folder's.
+   */
+  environmentAt?: (cwd: string) => EnvironmentInfo | undefined;
 }
 
 export const UNKNOWN_ENVIRONMENT: EnvironmentInfo = { label: 'unknown', production: false, source: 'none', facts: [] };
@@ -192,6 +197,8 @@ function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Deci
   const unwrapCtx = { grammar, reader: opts.reader, cwd: opts.cwd, home: opts.home, scope, issues };
   let cwd = opts.cwd;
   let outOfTime = false;
+  // The line's environment: the starting folder's, or a production folder's it moves into.
+  let base = opts.environment;
   for (const command of parsed.commands) {
     if (performance.now() > clock.deadline) {
       outOfTime = true;
@@ -201,6 +208,9 @@ function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Deci
     if (command.depth === 0 && cwd !== ctx.paths.cwd) {
       ctx.paths = { ...ctx.paths, cwd };
       unwrapCtx.cwd = cwd;
+      // Production wherever the line goes next: moving out of it never makes a line safer.
+      const there = !base.production && cwd.startsWith('/') && !/[$`]/.test(cwd) ? opts.environmentAt?.(cwd) : undefined;
+      if (there?.production) base = { ...there, source: `${there.source} of ${cwd}` };
     }
     for (const eff of unwrapCommand(command, unwrapCtx)) {
       // A reading that assumes unset variables flags more; it does not move the line elsewhere.
@@ -210,7 +220,7 @@ function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Deci
       }
       const facts = commandFacts(eff, policy, scope.vars);
       for (const f of facts) if (!lineFacts.some((x) => x.kind === f.kind && x.value === f.value)) lineFacts.push(f);
-      const environment = facts.length > 0 ? { ...opts.environment, production: true, facts: [...opts.environment.facts, ...facts] } : opts.environment;
+      const environment = facts.length > 0 ? { ...base, production: true, facts: [...base.facts, ...facts] } : base;
       for (const r of matchCommand(eff, opts.rules, { ...ctx, environment })) {
         const key = `${r.rule}@${r.span?.start}:${r.span?.end}`;
         if (seen.has(key)) continue;
@@ -223,7 +233,7 @@ function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Deci
   for (const issue of dedupeIssues(issues)) {
     reasons.push({ rule: 'interlock/unparsed', message: `Interlock could not fully read this command: ${issue.message}.`, decision: 'confirm', risk: 'medium', span: issue.span });
   }
-  const environment = lineFacts.length > 0 ? { ...opts.environment, production: true, facts: [...opts.environment.facts, ...lineFacts] } : opts.environment;
+  const environment = lineFacts.length > 0 ? { ...base, production: true, facts: [...base.facts, ...lineFacts] } : base;
   return fold(reasons, environment);
 }
 

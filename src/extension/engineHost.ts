@@ -12,7 +12,7 @@ import { createEngine } from '../engine/index';
 import type { Engine } from '../engine/index';
 import type { RuleIndex } from '../engine/evaluate';
 import { trustedPack } from '../engine/packs';
-import { resolveWorkspace } from '../approvals/resolveWorkspace';
+import { environmentLookup, resolveWorkspace } from '../approvals/resolveWorkspace';
 import { ensureStateDir } from '../approvals/approvalStore';
 import type { ResolvedContext } from '../engine/resolve';
 import type { Decision } from '../engine/types';
@@ -109,6 +109,7 @@ export function createEngineHost(context: vscode.ExtensionContext, log: vscode.L
         cwd: cwd ?? folder?.uri.fsPath ?? home,
         home,
         reader: fileReader,
+        environmentAt: environmentLookup(home, process.env, (m) => log.warn(m)),
       });
     },
     dispose() {

@@ -146,3 +146,21 @@ test('a store written by someone else’s rights is unreadable, not trusted', ()
   assert.equal(JSON.parse(r.stdout).environment.label, 'production');
   assert.match(r.stderr, /can be written by other users/);
 });
+
+test('a line that moves into a production folder is judged as production there, through check and the hooks', () => {
+  const p = place('development');
+  const app = join(p.dir, 'prod-app');
+  mkdirSync(app);
+  writeFileSync(join(app, '.interlock.jsonc'), '{ "environment": "production" }\n');
+  for (const line of ['cd prod-app && kubectl delete pod web-1', 'cd ./prod-app; kubectl delete pod web-1', `cd ${app} && kubectl delete pod web-1`, 'pushd prod-app && kubectl delete pod web-1']) {
+    const d = JSON.parse(cliRun(p, ['check', '--json', '--', line]).stdout);
+    assert.deepEqual([d.decision, d.environment.production], ['confirm', true], line);
+    assert.match(d.reasons[0].message, /prod-app/, 'the reason names the folder that made it production');
+    const hook = cliRun(p, ['hook', 'claude'], JSON.stringify({ session_id: 's', cwd: p.dir, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: line }, tool_use_id: 't' }));
+    assert.equal(hookWord(hook), 'ask', line);
+  }
+  // Moving out of production does not make a line safer; staying in development stays silent.
+  const fromProd = JSON.parse(cliRun({ ...p, dir: app }, ['check', '--json', '--', 'cd .. && kubectl delete pod web-1']).stdout);
+  assert.equal(fromProd.environment.production, true);
+  assert.equal(JSON.parse(cliRun(p, ['check', '--json', '--', 'mkdir -p sandbox && cd sandbox && kubectl delete pod web-1']).stdout).decision, 'allow');
+});

@@ -90,3 +90,10 @@ test('a home directory under /tmp is still a home', () => {
   assert.equal(classifyPath('~/Documents', false, ctx2), 'home-data');
   assert.equal(classifyPath('/tmp/other', false, ctx2), 'temp');
 });
+
+test('the home directory itself is a home even inside the working folder (an agent started above its home)', () => {
+  for (const ctx3 of [{ cwd: '/tmp', home: '/tmp/agent-home' }, { cwd: '/home', home: '/home/user' }, { cwd: '/home/user', home: '/home/user' }]) {
+    assert.equal(classifyPath('~/', false, ctx3), 'home', JSON.stringify(ctx3));
+    assert.equal(classifyPath(ctx3.home, false, ctx3), 'home', JSON.stringify(ctx3));
+  }
+});

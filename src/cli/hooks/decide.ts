@@ -8,7 +8,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { createEngine } from '../../engine/index';
 import type { Engine, FileWrite } from '../../engine/index';
 import { fold } from '../../engine/evaluate';
-import { resolveWorkspace } from '../../approvals/resolveWorkspace';
+import { environmentLookup, resolveWorkspace } from '../../approvals/resolveWorkspace';
 import type { ResolvedContext } from '../../engine/resolve';
 import { inspectFileAccess, inspectToolCall } from '../../engine/toolCalls';
 import type { Decision, EnvironmentInfo, Reason } from '../../engine/types';
@@ -29,7 +29,8 @@ function engineFor(resolved: ResolvedContext): Engine {
 
 async function checkLine(engine: Engine, line: string, resolved: ResolvedContext, inputs: DecideInputs): Promise<Decision> {
   try {
-    return await engine.check(line, { environment: resolved.environment, policy: resolved.policy, cwd: inputs.cwd, home: inputs.home, reader: fileReader });
+    const environmentAt = environmentLookup(inputs.home, inputs.vars, inputs.warn);
+    return await engine.check(line, { environment: resolved.environment, policy: resolved.policy, cwd: inputs.cwd, home: inputs.home, reader: fileReader, environmentAt });
   } catch (e) {
     // Fail closed: a command the engine could not finish is a person's call.
     const message = `Interlock failed while checking this command (${(e as Error).message}); a person should look at it.`;
