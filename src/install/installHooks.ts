@@ -510,7 +510,13 @@ export function notesFor(plans: FilePlan[], action: HookAction): string[] {
     if (agents.has('codex')) notes.push('Codex runs a new hook only after you review and trust it: start Codex and accept the Interlock hook when asked.');
     if (agents.has('claude')) notes.push('Claude Code reads its settings at start: restart running sessions. VS Code agent hooks read the same file.');
     if (agents.has('cursor')) notes.push('Cursor picks up hooks.json changes on its own; check Settings → Hooks if a hook is not listed.');
-    if (plans.some((p) => p.changed && p.target.scope === 'project')) notes.push('Project files now hold absolute paths to this machine’s Interlock; keep them out of version control or install per user instead.');
+    const project = new Set(plans.filter((p) => p.changed && p.target.scope === 'project').map((p) => p.target.agent));
+    if (project.size > 0) notes.push('Project files now hold absolute paths to this machine’s Interlock; keep them out of version control or install per user instead.');
+    // Project-scope hooks are skipped silently where the agent does not trust the folder.
+    if (project.has('gemini')) notes.push('Gemini CLI runs project hooks only in a trusted folder, and never with --skip-trust: trust this folder in Gemini CLI, or install per user (the default).');
+    if (project.has('copilot')) notes.push('Copilot CLI runs .github/hooks only in a folder it trusts: trust it when Copilot asks (or --trust-folder), or install per user (the default).');
+    if (project.has('codex')) notes.push('Codex runs project hooks only in a trusted project: trust the project in Codex as well as reviewing the hook.');
+    notes.push('`interlock doctor` shows, per agent, whether its hook is live and will actually run.');
   }
   return notes;
 }
