@@ -5,7 +5,7 @@
  * done here with `vm.Script` cached data, kept per user in a private directory (0700) so no
  * other account can plant bytecode. Any cache problem just means compiling as usual.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, lstatSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
@@ -14,7 +14,11 @@ import Module, { createRequire } from 'node:module';
 const file = join(__dirname, 'cli-main.js');
 const source = readFileSync(file, 'utf8');
 
-function cacheFile(): string | undefined {
+/**
+ * One cache per build and per kind of run: the cache holds the functions the run that wrote it
+ * compiled, so a `--help` written first would leave every later `hook` compiling its code afresh.
+ */
+function cacheFile(): { dir: string; build: string; path: string } | undefined {
   if (process.env.INTERLOCK_NO_CODE_CACHE) return undefined;
   try {
     const dir = join(process.env.XDG_CACHE_HOME ?? tmpdir(), `interlock-v8-${process.getuid?.() ?? 'user'}`);
@@ -22,13 +26,16 @@ function cacheFile(): string | undefined {
     const st = lstatSync(dir);
     if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid()) || (st.mode & 0o077) !== 0) return undefined;
     const me = statSync(file);
-    return join(dir, `cli-${process.version}-${me.size}-${Math.floor(me.mtimeMs)}.bin`);
+    const build = `cli-${process.version}-${me.size}-${Math.floor(me.mtimeMs)}`;
+    const kind = ['check', 'hook'].includes(process.argv[2] ?? '') ? process.argv[2] : 'other';
+    return { dir, build, path: join(dir, `${build}-${kind}.bin`) };
   } catch {
     return undefined;
   }
 }
 
-const cachePath = cacheFile();
+const cache = cacheFile();
+const cachePath = cache?.path;
 let cachedData: Buffer | undefined;
 try {
   cachedData = cachePath ? readFileSync(cachePath) : undefined;
@@ -44,6 +51,8 @@ if (cachePath && (cachedData === undefined || script.cachedDataRejected)) {
       const tmp = `${cachePath}.${process.pid}`;
       writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
       renameSync(tmp, cachePath);
+      // Caches of earlier builds can never be used again.
+      for (const f of readdirSync(cache!.dir)) if (f.startsWith('cli-') && f.endsWith('.bin') && !f.startsWith(cache!.build)) unlinkSync(join(cache!.dir, f));
     } catch {
       // A cache that cannot be written costs only speed.
     }

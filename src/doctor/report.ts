@@ -99,7 +99,7 @@ export function doctorText(d: DoctorReport): string {
   for (const a of d.agents) {
     const mark = a.guarded ? 'guarded' : a.problem ? 'NOT GUARDED' : 'not set up here';
     lines.push(`  ${a.label}: ${mark}`);
-    for (const h of a.hooks) lines.push(`    ${h.scope}: ${h.file} — ${h.live ? 'starts a live Interlock' : 'starts a copy of Interlock that is GONE'}${h.runs === 'no' ? `; will NOT run: ${h.why}` : ''}`);
+    for (const h of a.hooks) lines.push(`    ${h.scope}: ${h.file} — ${h.live ? 'starts a live Interlock' : 'starts a copy of Interlock that is GONE'}${h.runs === 'no' ? '; will NOT run here' : ''}`);
     if (a.problem) lines.push(`    problem: ${a.problem}`, `    fix: ${a.fix}`);
   }
   lines.push('', `Hook launcher: ${d.launcher.path} — ${d.launcher.exists ? (d.launcher.live ? `starts ${d.launcher.cli}` : `BROKEN: starts ${d.launcher.cli ?? 'nothing'}, which is gone`) : 'not written yet (install-hooks or the extension writes it)'}`);
