@@ -113,6 +113,11 @@ export interface AuditLog {
   /** Append an entry and flush it to disk; throws if it could not be written. */
   append(fields: AuditFields): AuditEntry;
   /**
+   * The same, as a group commit: entries that arrive together are written under one lock and one
+   * fsync. Resolves once the entry is on disk; rejects if it could not be written.
+   */
+  commit(fields: AuditFields): Promise<AuditEntry>;
+  /**
    * Why an append would fail now (no room left on the disk, no write access), or undefined. Cheap:
    * for checking before a person is asked to approve something that could not then be recorded.
    * An append can still fail after a clean check (the disk fills in between).
@@ -134,6 +139,70 @@ function writeAll(fd: number, data: Buffer): void {
 
 export function openAuditLog(path: string): AuditLog {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  /**
+   * Write entries under one lock and one fsync, each chained to the one before. All or none: a
+   * failure takes back whatever part landed, so an acknowledged entry is always whole.
+   */
+  const writeBatch = (batch: AuditFields[]): AuditEntry[] => {
+    try {
+      const release = lockFile(path, 'the audit log');
+      try {
+        const fd = openSync(path, 'a+', 0o600);
+        try {
+          const tail = readTail(fd);
+          let prev = tail.last === undefined ? GENESIS : chainHash(tail.last);
+          let seq = tail.seq ?? 0;
+          const entries = batch.map((fields) => {
+            const body: Omit<AuditEntry, 'hash'> = { seq: ++seq, time: new Date().toISOString(), ...fields, prev };
+            const entry: AuditEntry = { ...body, hash: entryHash(body) };
+            prev = chainHash(JSON.stringify(entry));
+            return entry;
+          });
+          // After a torn last line the entries start a line of their own, so the first is not glued
+          // to the fragment (which would make both unreadable) and the fragment stays visible.
+          const text = `${tail.torn ? '\n' : ''}${entries.map((e) => JSON.stringify(e)).join('\n')}\n`;
+          try {
+            writeAll(fd, Buffer.from(text, 'utf8'));
+            fsyncSync(fd);
+          } catch (e) {
+            // Take back whatever part did land, so the log does not end in a torn line.
+            try {
+              ftruncateSync(fd, tail.size);
+              fsyncSync(fd);
+            } catch {
+              // the next append starts a new line after it
+            }
+            throw e;
+          }
+          return entries;
+        } finally {
+          closeSync(fd);
+        }
+      } finally {
+        release();
+      }
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const reason = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EDQUOT' ? 'the disk quota is used up' : err.message;
+      throw Object.assign(new Error(`the audit log ${path} could not be written: ${reason}${err.code && !reason.includes(err.code) ? ` (${err.code})` : ''}`), { code: err.code, cause: e });
+    }
+  };
+
+  const queue: { fields: AuditFields; resolve: (e: AuditEntry) => void; reject: (e: Error) => void }[] = [];
+  let flushing = false;
+  const flush = (): void => {
+    flushing = true;
+    const batch = queue.splice(0, 256);
+    try {
+      const entries = writeBatch(batch.map((b) => b.fields));
+      batch.forEach((b, i) => b.resolve(entries[i]));
+    } catch (e) {
+      for (const b of batch) b.reject(e as Error);
+    }
+    flushing = false;
+    if (queue.length > 0) setImmediate(flush);
+  };
+
   return {
     path,
     problem() {
@@ -153,43 +222,14 @@ export function openAuditLog(path: string): AuditLog {
       return undefined;
     },
     append(fields) {
-      try {
-        const release = lockFile(path, 'the audit log');
-        try {
-          const fd = openSync(path, 'a+', 0o600);
-          try {
-            const tail = readTail(fd);
-            const prev = tail.last === undefined ? GENESIS : chainHash(tail.last);
-            const body: Omit<AuditEntry, 'hash'> = { seq: (tail.seq ?? 0) + 1, time: new Date().toISOString(), ...fields, prev };
-            const entry: AuditEntry = { ...body, hash: entryHash(body) };
-            // After a torn last line the entry starts a line of its own, so it is not glued to the
-            // fragment (which would make both unreadable) and the fragment stays visible.
-            const text = `${tail.torn ? '\n' : ''}${JSON.stringify(entry)}\n`;
-            try {
-              writeAll(fd, Buffer.from(text, 'utf8'));
-              fsyncSync(fd);
-            } catch (e) {
-              // Take back whatever part did land, so the log does not end in a torn line.
-              try {
-                ftruncateSync(fd, tail.size);
-                fsyncSync(fd);
-              } catch {
-                // the next append starts a new line after it
-              }
-              throw e;
-            }
-            return entry;
-          } finally {
-            closeSync(fd);
-          }
-        } finally {
-          release();
-        }
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        const reason = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EDQUOT' ? 'the disk quota is used up' : err.message;
-        throw Object.assign(new Error(`the audit log ${path} could not be written: ${reason}${err.code && !reason.includes(err.code) ? ` (${err.code})` : ''}`), { code: err.code, cause: e });
-      }
+      return writeBatch([fields])[0];
+    },
+    commit(fields) {
+      return new Promise<AuditEntry>((resolve, reject) => {
+        queue.push({ fields, resolve, reject });
+        // Decisions that arrive while one batch is on its way to the disk share the next fsync.
+        if (queue.length === 1 && !flushing) setImmediate(flush);
+      });
     },
   };
 }

@@ -53,3 +53,28 @@ test('16 concurrent writer processes × 500 entries: no lost or torn lines, and 
   const seqs = text.trim().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
   assert.deepEqual(seqs, Array.from({ length: 8000 }, (_, i) => i + 1));
 });
+
+test('commits that arrive together share one write: every entry on disk, in order, the chain whole', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'interlock-audit-')), 'audit.jsonl');
+  const log = openAuditLog(file);
+  log.append(fields(0));
+  const entries = await Promise.all(Array.from({ length: 300 }, (_, i) => log.commit(fields(i + 1))));
+  assert.deepEqual(entries.map((e) => e.seq), Array.from({ length: 300 }, (_, i) => i + 2), 'each caller gets its own entry, in arrival order');
+  const text = readFileSync(file, 'utf8');
+  assert.deepEqual(verifyAuditText(text), { ok: true, entries: 301, problems: [] });
+  // Interleaved with synchronous appends and after a torn line, the chain still holds.
+  writeFileSync(file, text + '{"seq":999,"ti');
+  const later = await Promise.all([log.commit(fields(1000)), log.commit(fields(1001))]);
+  assert.deepEqual(later.map((e) => e.command), ['cmd 1000', 'cmd 1001']);
+  const after = verifyAuditText(readFileSync(file, 'utf8'));
+  assert.equal(after.entries, 303);
+  assert.deepEqual(after.problems.map((p) => p.line), [302], 'only the torn fragment is flagged');
+});
+
+test('a commit that cannot be written rejects, and nothing half-written stays', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'interlock-audit-'));
+  const log = openAuditLog(join(dir, 'missing', 'deeper', 'audit.jsonl'));
+  const { rmSync } = await import('node:fs');
+  rmSync(join(dir, 'missing'), { recursive: true, force: true });
+  await assert.rejects(Promise.all([log.commit(fields(1)), log.commit(fields(2))]), /could not be written/);
+});
