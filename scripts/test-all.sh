@@ -22,6 +22,9 @@ npm ci --no-audit --no-fund
 echo "== unit, CLI and real-shell tests"
 npm test
 
+echo "== Interlock inside the real agent CLIs (Claude Code, Codex, Gemini CLI, Copilot CLI)"
+bash scripts/agents-run.sh
+
 echo "== end-to-end tests in a real VS Code"
 npm run test:e2e
 
