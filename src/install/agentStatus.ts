@@ -6,8 +6,9 @@
  * step that fixes it. Read-only.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { AGENT_LABELS, hookTargets, installedCommands } from './installHooks';
+import { AGENT_LABELS, hookTargets, installedCommands, isInterlockCommand } from './installHooks';
 import type { HookTarget, Scope } from './installHooks';
 import { launcherPath, readLauncher } from './launcher';
 import type { AgentId } from '../cli/hooks/protocols';
@@ -70,11 +71,44 @@ function live(command: string, launcher: LauncherStatus): boolean {
   return files.length > 0 && files.every((f) => existsSync(f));
 }
 
-/** Codex records a reviewed hook in config.toml as `[hooks.state."<file>:pre_tool_use:…"]` with its hash. */
+/** Objects with their keys sorted, recursively: the canonical JSON Codex hashes. */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedKeys((v as Record<string, unknown>)[k])]));
+  return v;
+}
+
+/**
+ * The hash Codex records when a person reviews a hook (codex-rs hooks `command_hook_hash`): the
+ * event's label and the matcher group holding just this handler, normalised (timeout defaulted to
+ * 600 s, `async` false), as JSON with sorted keys. Any edit of the entry changes it, and Codex then
+ * skips the hook until it is reviewed again.
+ */
+export function codexHookHash(group: { matcher?: unknown }, hook: Record<string, unknown>): string {
+  const handler: Record<string, unknown> = { type: 'command', command: hook.command, timeout: Math.max(1, Number(hook.timeout ?? hook.timeoutSec ?? 600)), async: hook.async ?? false };
+  if (hook.statusMessage !== undefined) handler.statusMessage = hook.statusMessage;
+  const identity: Record<string, unknown> = { event_name: 'pre_tool_use', hooks: [handler] };
+  if (group.matcher !== undefined && group.matcher !== null) identity.matcher = group.matcher;
+  return `sha256:${createHash('sha256').update(JSON.stringify(sortedKeys(identity))).digest('hex')}`;
+}
+
+/** Whether Codex will run Interlock's PreToolUse hook in `file`: reviewed, and unchanged since. */
 function codexReviewed(file: string, vars: Record<string, string | undefined>, home: string): boolean {
   const config = readText(join(vars.CODEX_HOME ?? join(home, '.codex'), 'config.toml')) ?? '';
-  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`\\[hooks\\.state\\."${escaped}:pre_tool_use:[^"]*"\\][^[]*trusted_hash\\s*=`, 'm').test(config);
+  let groups: { matcher?: unknown; hooks?: Record<string, unknown>[] }[] = [];
+  try {
+    groups = ((JSON.parse(readText(file) ?? '{}') as { hooks?: { PreToolUse?: typeof groups } }).hooks?.PreToolUse) ?? [];
+  } catch {
+    return false;
+  }
+  return groups.some((group, g) =>
+    (group.hooks ?? []).some((hook, h) => {
+      if (!isInterlockCommand(hook.command, 'codex')) return false;
+      const key = `${file}:pre_tool_use:${g}:${h}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const m = new RegExp(`^\\[hooks\\.state\\."${key}"\\]\\s*\\n(?:[^\\[]*\\n)?\\s*trusted_hash\\s*=\\s*"([^"]+)"`, 'm').exec(config);
+      return m?.[1] === codexHookHash(group, hook);
+    }),
+  );
 }
 
 /** Gemini CLI's trusted folders: `~/.gemini/trustedFolders.json`, `{ "<path>": "TRUST_FOLDER" | "TRUST_PARENT" | "DO_NOT_TRUST" }`. */
@@ -115,7 +149,7 @@ function willRun(t: HookTarget, project: string, vars: Record<string, string | u
     if (codexReviewed(t.file, vars, home)) return { runs: 'yes' };
     return {
       runs: 'no',
-      why: 'Codex runs a hook only after a person reviews it, and again after every change to hooks.json; `codex exec` never asks, and runs the tool without the hook',
+      why: 'Codex runs a hook only after a person reviews it, and again after every change to its entry; `codex exec` never asks, and runs the tool without the hook',
       fix: `start \`codex\` once${t.scope === 'project' ? ` in ${project} (and trust the project)` : ''} and approve Interlock's hook on its "Hooks need review" screen`,
     };
   }
