@@ -33,7 +33,7 @@ else
     # nested npm would read them as its own config. Start from a clean slate.
     local var
     for var in $(compgen -e); do
-      case "$var" in npm_*|NPM_CONFIG_*|NODE_OPTIONS) unset "$var" ;; esac
+      case "$var" in npm_config_cache|NPM_CONFIG_CACHE) ;; npm_*|NPM_CONFIG_*|NODE_OPTIONS) unset "$var" ;; esac
     done
     # No install scripts: each CLI's native binary comes as a platform optional dependency, and the
     # harness starts it directly. The scripts left (Claude Code's stub-to-binary swap, keytar and

@@ -50,7 +50,7 @@ else
     # from npm_config_user_agent: the outer Node 20's. Start the nested installs from a clean slate.
     local var
     for var in $(compgen -e); do
-      case "$var" in npm_*|NPM_CONFIG_*|NODE_OPTIONS) unset "$var" ;; esac
+      case "$var" in npm_config_cache|NPM_CONFIG_CACHE) ;; npm_*|NPM_CONFIG_*|NODE_OPTIONS) unset "$var" ;; esac
     done
     # First without scripts: this brings Node 24 itself, which the install scripts need.
     npm ci --ignore-scripts --no-audit --no-fund --engine-strict=false || return 1
