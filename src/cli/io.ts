@@ -4,7 +4,6 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as v8 from 'node:v8';
 import builtin from 'interlock:builtin-packs';
 import type { GrammarBytes } from '../engine/grammar';
 import { trustedPack } from '../engine/packs';
@@ -30,7 +29,8 @@ function wasmDir(): string {
  * optimizing tier would spend ~400 ms compiling code the process exits before using.
  */
 export function grammarBytesForCli(): GrammarBytes {
-  v8.setFlagsFromString('--liftoff-only');
+  // Required here: most runs never need the grammar, and loading node:v8 costs a few milliseconds.
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
   const dir = wasmDir();
   return { runtime: readFileSync(join(dir, 'tree-sitter.wasm')), bash: readFileSync(join(dir, 'tree-sitter-bash.wasm')) };
 }

@@ -73,12 +73,13 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // A reader that goes away early (`interlock doctor | head`) is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-}
+// Caught here rather than on the streams: touching process.stdout would build it (and load its
+// stream modules) in every hook process, most of which never write a byte.
+process.on('uncaughtException', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.stderr.write(`interlock: internal error: ${e?.stack ?? String(e)}\n`);
+  process.exit(70);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
