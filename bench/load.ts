@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { handshakeFor, helloLine, proofLine } from '../src/channel/protocol';
 
 const TERMINALS = 16;
 const HOOKS = 4;
@@ -167,7 +168,7 @@ async function guardProcess(): Promise<void> {
 
 // The clients.
 
-/** One request as the bash hook sends it: its own connection, the request line, one answer line. */
+/** One request as the bash hook sends it: its own connection, the hello, the proof, the request line, one answer line. */
 function shellAsk(port: number, secret: string, command: string, cwd: string): Promise<{ ok: true; answer: Record<string, unknown> } | { ok: false; why: string }> {
   const id = randomBytes(16).toString('hex');
   return new Promise((resolve) => {
@@ -183,11 +184,20 @@ function shellAsk(port: number, secret: string, command: string, cwd: string): P
     };
     const timer = setTimeout(() => done({ ok: false, why: 'no answer in time' }), ASK_TIMEOUT_MS);
     s.setEncoding('utf8');
-    s.on('connect', () => s.write(JSON.stringify({ v: 1, secret, id, type: 'check', command, cwd, source: { kind: 'terminal', shell: 'bash', pid: process.pid } }) + '\n'));
+    const { hello, proof } = handshakeFor(secret);
+    let proven = false;
+    s.on('connect', () => s.write(helloLine(hello)));
     s.on('data', (d: string) => {
       data += d;
       const nl = data.indexOf('\n');
       if (nl < 0) return;
+      if (!proven) {
+        if (data.slice(0, nl + 1) !== proofLine(proof)) return done({ ok: false, why: 'no proof from the guard' });
+        proven = true;
+        data = data.slice(nl + 1);
+        s.write(JSON.stringify({ v: 2, secret, id, type: 'check', command, cwd, source: { kind: 'terminal', shell: 'bash', pid: process.pid } }) + '\n');
+        return;
+      }
       try {
         const answer = JSON.parse(data.slice(0, nl)) as Record<string, unknown>;
         done(answer.id === id && (answer.outcome === 'allow' || answer.outcome === 'deny') ? { ok: true, answer } : { ok: false, why: 'an answer to another request' });

@@ -6,7 +6,8 @@
 # Everything here avoids starting processes: the guard is asked over bash's /dev/tcp redirection
 # (https://www.gnu.org/software/bash/manual/bash.html#Redirections), JSON is built and read with
 # parameter expansion, and ids come from $SRANDOM. Only the rare paths fork: the Node fallback when
-# /dev/tcp is unavailable, and typed confirmations.
+# /dev/tcp is unavailable, the permission check of the endpoint file when the guard has moved, and
+# typed confirmations.
 #
 # Every function starts with `local -` and resets -e/-u/-x/-v so that the user's shell options
 # (an interactive `set -u`, a script's `set -ex`) neither break it nor trace its internals; builtins
@@ -20,8 +21,12 @@ __interlock_snapshot() {
   { local -; builtin set +euxv; } 2>/dev/null
   local IFS=$' \t\n' t
   declare -gr __interlock_dir=${INTERLOCK_HOOK_DIR%/}
-  declare -gr __interlock_port=${INTERLOCK_PORT-}
-  declare -gr __interlock_secret=${INTERLOCK_SECRET-}
+  declare -gr __interlock_endpoint_file=${INTERLOCK_ENDPOINT_FILE-}
+  # Where the guard listens: the terminal's environment at first, then whatever the endpoint file
+  # says once that stops answering (__interlock_reload). Not read-only for that reason; a line that
+  # names these is refused like any line naming the hook's internals.
+  declare -g __interlock_port=${INTERLOCK_PORT-} __interlock_secret=${INTERLOCK_SECRET-} \
+    __interlock_hello=${INTERLOCK_HELLO-} __interlock_proof=${INTERLOCK_PROOF-} __interlock_tcp_ok=
   t=" ${INTERLOCK_PROGRAMS-} "
   declare -gr __interlock_programs=${t,,}
   builtin set -f
@@ -145,15 +150,12 @@ __interlock_close() {
 }
 
 # Ask the guard about command $1 (shell name $2). Returns 0 allowed, 1 refused, 3 no usable answer;
-# __interlock_reply holds the guard's one-line message or why there was no answer.
+# __interlock_reply holds the guard's one-line message or why there was no answer. When the request
+# could not be sent where the guard was, the endpoint file may say where it is now: one more try.
 __interlock_ask() {
   { local -; builtin set +euxv; } 2>/dev/null
-  local cmd=$1 shell=$2 id req line rc jcmd jcwd jsecret
+  local cmd=$1 shell=$2 id body rc jcmd jcwd
   __interlock_reply=
-  if [[ ! $__interlock_port =~ ^[0-9]+$ || -z $__interlock_secret ]]; then
-    __interlock_reply='this terminal has no guard address (INTERLOCK_PORT/INTERLOCK_SECRET unset)'
-    builtin return 3
-  fi
   if ((${#cmd} > 65536)); then
     __interlock_reply='the command is longer than 64 KiB, too long to check'
     builtin return 1
@@ -164,22 +166,58 @@ __interlock_ask() {
   jcmd=$REPLY
   __interlock_json "$PWD"
   jcwd=$REPLY
-  __interlock_json "$__interlock_secret"
-  jsecret=$REPLY
-  builtin printf -v req '{"v":1,"secret":"%s","id":"%s","type":"check","command":"%s","cwd":"%s","source":{"kind":"terminal","shell":"%s","pid":%d}}' \
-    "$jsecret" "$id" "$jcmd" "$jcwd" "$shell" "$$"
+  builtin printf -v body '"id":"%s","type":"check","command":"%s","cwd":"%s","source":{"kind":"terminal","shell":"%s","pid":%d}}' \
+    "$id" "$jcmd" "$jcwd" "$shell" "$$"
+  __interlock_send "$body" "$id"
+  rc=$?
+  if ((rc >= 4)) && __interlock_reload; then
+    __interlock_send "$body" "$id"
+    rc=$?
+  fi
+  # Nothing accepted the connection, and this bash has never opened one: it may be a build without
+  # /dev/tcp. The Node client can tell "refused" from "unsupported" (and reads the endpoint file too).
+  if ((rc == 5)) && [[ -z $__interlock_tcp_ok && -n $__interlock_node && -r $__interlock_dir/ask.js ]]; then
+    __interlock_ask_node "$cmd" "$shell"
+    builtin return
+  fi
+  ((rc >= 4)) && builtin return 3
+  builtin return "$rc"
+}
+
+# One try at the guard where this shell last knew it to be, with the request whose fields after the
+# secret are $1 and whose id is $2. Returns as __interlock_ask, or 4 when the request was not sent
+# because whatever listens did not prove it is this window's guard, 5 when nothing accepted the
+# connection. The handshake is the one in src/channel/protocol.ts: our hello, then the guard's
+# proof, compared as a whole line; the secret goes out only after that. The proof is read with a
+# short timeout of its own: the guard sends it at once, and a listener that says nothing is not it.
+__interlock_send() {
+  { local -; builtin set +euxv; } 2>/dev/null
+  local line rc jsecret
+  if [[ ! $__interlock_port =~ ^[0-9]+$ || -z $__interlock_secret || -z $__interlock_hello || -z $__interlock_proof ]]; then
+    __interlock_reply='this terminal has no guard address (INTERLOCK_PORT/INTERLOCK_SECRET/INTERLOCK_PROOF unset)'
+    builtin return 4
+  fi
   __interlock_close
   if ! { exec {__interlock_fd}<>"/dev/tcp/127.0.0.1/$__interlock_port"; } 2>/dev/null; then
     __interlock_fd=
-    # Some builds of bash leave out /dev/tcp; the Node client can tell "refused" from "unsupported".
-    if [[ -n $__interlock_node && -r $__interlock_dir/ask.js ]]; then
-      __interlock_ask_node "$cmd" "$shell"
-      builtin return
-    fi
     __interlock_reply="cannot reach the guard at 127.0.0.1:$__interlock_port"
-    builtin return 3
+    builtin return 5
   fi
-  if ! builtin printf '%s\n' "$req" >&"$__interlock_fd"; then
+  __interlock_tcp_ok=1
+  if ! builtin printf '{"v":2,"hello":"%s"}\n' "$__interlock_hello" >&"$__interlock_fd"; then
+    __interlock_close
+    __interlock_reply="cannot reach the guard at 127.0.0.1:$__interlock_port"
+    builtin return 4
+  fi 2>/dev/null
+  IFS= builtin read -r -t 5 -u "$__interlock_fd" line
+  if [[ $line != "{\"v\":2,\"proof\":\"$__interlock_proof\"}" ]]; then
+    __interlock_close
+    __interlock_reply="what listens on 127.0.0.1:$__interlock_port is not this window's guard (it did not prove it)"
+    builtin return 4
+  fi
+  __interlock_json "$__interlock_secret"
+  jsecret=$REPLY
+  if ! builtin printf '{"v":2,"secret":"%s",%s\n' "$jsecret" "$1" >&"$__interlock_fd"; then
     __interlock_close
     __interlock_reply='the guard closed the connection'
     builtin return 3
@@ -191,7 +229,30 @@ __interlock_ask() {
     __interlock_reply="no answer from the guard within $__interlock_timeout s"
     builtin return 3
   fi
-  __interlock_read_answer "$line" "$id"
+  __interlock_read_answer "$line" "$2"
+}
+
+# The guard moved (its extension host restarted) or went away: take its address from the window's
+# endpoint file (src/channel/registry.ts), if that is a regular file of this user's that nobody else
+# can read: one that others can read may have told them how to pass as the guard. bash has no
+# builtin that shows permission bits, hence one `ls`, on this path only. 0 when the file names an
+# address other than the one that just failed; the shell keeps it from then on.
+__interlock_reload() {
+  { local -; builtin set +euxv; } 2>/dev/null
+  local f=$__interlock_endpoint_file tag v port secret hello proof rest mode
+  [[ -n $f && ! -L $f && -f $f && -O $f ]] || builtin return 1
+  mode=$(LC_ALL=C command ls -lnd -- "$f" 2>/dev/null) || builtin return 1
+  mode=${mode%%[[:space:]]*}
+  mode=${mode%[.@]}
+  [[ $mode == -r?------- ]] || builtin return 1
+  IFS=' ' builtin read -r tag v port secret hello proof rest <"$f" || [[ -n $proof ]] || builtin return 1
+  [[ $tag == interlock-endpoint && $v == 2 && $port =~ ^[0-9]{1,5}$ && $secret =~ ^[0-9A-Za-z_-]+$ &&
+    $hello =~ ^[0-9a-f]{64}$ && $proof =~ ^[0-9a-f]{64}$ && -z $rest ]] || builtin return 1
+  [[ $port != "$__interlock_port" || $secret != "$__interlock_secret" ]] || builtin return 1
+  __interlock_port=$port
+  __interlock_secret=$secret
+  __interlock_hello=$hello
+  __interlock_proof=$proof
 }
 
 # Read the guard's answer line $1 to request id $2. Patterns match JSON syntax (an unescaped quote

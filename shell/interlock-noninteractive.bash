@@ -85,6 +85,12 @@ __interlock_ni_check() {
   { local -; builtin set +euxv; } 2>/dev/null
   local cmd=$BASH_COMMAND key=$PWD$__interlock_sep$BASH_COMMAND
   ((${#__interlock_ok[@]} < 4096)) || __interlock_ok=()
+  # The guard's address is in variables a command could change (see __interlock_snapshot).
+  if [[ $cmd == *__interlock* ]]; then
+    __interlock_oneline "$cmd"
+    builtin printf "interlock: not run: the command names Interlock's own hook; refused at %s:%s: %s\n" "${BASH_SOURCE[1]:-$0}" "${BASH_LINENO[0]}" "$REPLY" >&2
+    builtin exit 126
+  fi
   if __interlock_fast "$cmd"; then
     __interlock_ok[$key]=1
     builtin return 0
@@ -106,8 +112,8 @@ __interlock_ni_check() {
 }
 
 builtin readonly -f __interlock_snapshot __interlock_fast __interlock_json __interlock_unjson \
-  __interlock_oneline __interlock_new_id __interlock_close __interlock_ask __interlock_read_answer \
-  __interlock_ask_node __interlock_read_tty __interlock_unreachable __interlock_decide \
+  __interlock_oneline __interlock_new_id __interlock_close __interlock_ask __interlock_send \
+  __interlock_reload __interlock_read_answer __interlock_ask_node __interlock_read_tty __interlock_unreachable __interlock_decide \
   __interlock_from_hook_dir __interlock_cacheable __interlock_ni_check
 
 # A command already answered is looked up in the trap itself, which spares a function call on most

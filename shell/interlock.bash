@@ -318,14 +318,14 @@ __interlock_wrap_prompt_command
 # changed or unset in this shell. A determined user can still get around it (see README.md), but
 # not by accident and not with one innocuous-looking line.
 readonly -f __interlock_snapshot __interlock_fast __interlock_json __interlock_unjson \
-  __interlock_oneline __interlock_new_id __interlock_close __interlock_ask __interlock_read_answer \
-  __interlock_ask_node __interlock_read_tty __interlock_unreachable __interlock_decide \
+  __interlock_oneline __interlock_new_id __interlock_close __interlock_ask __interlock_send \
+  __interlock_reload __interlock_read_answer __interlock_ask_node __interlock_read_tty __interlock_unreachable __interlock_decide \
   __interlock_from_hook_dir __interlock_expand __interlock_resolve_fc __interlock_enter \
   interlock_refused __interlock_edit __interlock_bind __interlock_debug_gate \
   __interlock_gate_debug_trap __interlock_tick __interlock_wrap_prompt_command
 # shellcheck disable=SC2034 # read by child shells and by the extension, not here
-readonly INTERLOCK_HOOK_DIR INTERLOCK_PORT INTERLOCK_SECRET INTERLOCK_PROGRAMS \
-  INTERLOCK_PROGRAM_GLOBS INTERLOCK_FAST_PATH INTERLOCK_PRODUCTION INTERLOCK_ENVIRONMENT \
+readonly INTERLOCK_HOOK_DIR INTERLOCK_PORT INTERLOCK_SECRET INTERLOCK_HELLO INTERLOCK_PROOF \
+  INTERLOCK_ENDPOINT_FILE INTERLOCK_PROGRAMS INTERLOCK_PROGRAM_GLOBS INTERLOCK_FAST_PATH INTERLOCK_PRODUCTION INTERLOCK_ENVIRONMENT \
   INTERLOCK_UNREACHABLE INTERLOCK_ASK_TIMEOUT INTERLOCK_NODE INTERLOCK_USER_BASH_ENV BASH_ENV 2>/dev/null
 declare -gr __interlock_loaded=1
 

@@ -42,8 +42,15 @@ typeset -g __interlock_self=${${(%):-%x}:A}
   # The contract's environment, captured once and read-only from here: an agent's
   # `export INTERLOCK_FAST_PATH=1` later changes nothing.
   typeset -gr __interlock_dir=${INTERLOCK_HOOK_DIR%/}
-  typeset -gr __interlock_port=${INTERLOCK_PORT:-}
-  typeset -gr __interlock_secret=${INTERLOCK_SECRET:-}
+  typeset -gr __interlock_endpoint_file=${INTERLOCK_ENDPOINT_FILE:-}
+  # Where the guard listens: the terminal's environment at first, then whatever the endpoint file
+  # says once that stops answering (__interlock_reload). Not read-only for that reason; a line that
+  # names these is refused like any line naming the hook's internals.
+  typeset -g __interlock_port=${INTERLOCK_PORT:-} __interlock_secret=${INTERLOCK_SECRET:-} \
+    __interlock_hello=${INTERLOCK_HELLO:-} __interlock_proof=${INTERLOCK_PROOF:-}
+  # zstat alone (not the module's `stat`, which would hide the user's /usr/bin/stat): the endpoint
+  # file's owner and permissions, without a process.
+  zmodload -F zsh/stat b:zstat 2>/dev/null
   typeset -gr __interlock_programs=" ${(L)INTERLOCK_PROGRAMS:-} "
   typeset -ga __interlock_globs
   __interlock_globs=( ${=INTERLOCK_PROGRAM_GLOBS:-} )
@@ -147,21 +154,19 @@ __interlock_close() {
 }
 
 # Ask the guard about command $1. Returns 0 allowed, 1 refused, 3 no usable answer;
-# __interlock_reply holds the guard's message or why there was none.
+# __interlock_reply holds the guard's message or why there was none. When the request could not be
+# sent where the guard was, the endpoint file may say where it is now: one more try.
 __interlock_ask() {
   emulate -L zsh
-  local cmd=$1 id req line jcmd jcwd jsecret out rc
+  local cmd=$1 id body jcmd jcwd out rc
   __interlock_reply=
   __interlock_by=
-  if [[ $__interlock_port != <-> || -z $__interlock_secret ]]; then
-    __interlock_reply='this terminal has no guard address (INTERLOCK_PORT/INTERLOCK_SECRET unset)'
-    return 3
-  fi
   if (( ${#cmd} > 65536 )); then
     __interlock_reply='the command is longer than 64 KiB, too long to check'
     return 1
   fi
   if (( ! __interlock_have_tcp )); then
+    # ask.js takes the address from the environment and the endpoint file itself.
     if [[ -n $__interlock_node && -r $__interlock_dir/ask.js ]]; then
       out=$(print -rn -- $cmd | ELECTRON_RUN_AS_NODE=1 $__interlock_node $__interlock_dir/ask.js --shell zsh --pid $$ 2>/dev/null)
       rc=$?
@@ -176,16 +181,48 @@ __interlock_ask() {
   printf -v id '%04x%04x%04x%04x%04x%04x%08x' $RANDOM $RANDOM $RANDOM $RANDOM $RANDOM $RANDOM $$
   __interlock_json $cmd; jcmd=$REPLY
   __interlock_json $PWD; jcwd=$REPLY
-  __interlock_json $__interlock_secret; jsecret=$REPLY
-  printf -v req '{"v":1,"secret":"%s","id":"%s","type":"check","command":"%s","cwd":"%s","source":{"kind":"terminal","shell":"zsh","pid":%d}}' \
-    $jsecret $id $jcmd $jcwd $$
+  printf -v body '"id":"%s","type":"check","command":"%s","cwd":"%s","source":{"kind":"terminal","shell":"zsh","pid":%d}}' \
+    $id $jcmd $jcwd $$
+  __interlock_send $body $id
+  rc=$?
+  if (( rc == 4 )) && __interlock_reload; then
+    __interlock_send $body $id
+    rc=$?
+  fi
+  (( rc == 4 )) && rc=3
+  return rc
+}
+
+# One try at the guard where this shell last knew it to be, with the request whose fields after the
+# secret are $1 and whose id is $2. Returns as __interlock_ask, or 4 when the request was not sent:
+# nothing accepted the connection, or what did is not this window's guard. The handshake is the one
+# in src/channel/protocol.ts: our hello, then the guard's proof, compared as a whole line; the
+# secret goes out only after that. The proof has a short timeout of its own: the guard sends it at
+# once, and a listener that says nothing is not it.
+__interlock_send() {
+  emulate -L zsh
+  local line jsecret
+  if [[ $__interlock_port != <-> || -z $__interlock_secret || -z $__interlock_hello || -z $__interlock_proof ]]; then
+    __interlock_reply='this terminal has no guard address (INTERLOCK_PORT/INTERLOCK_SECRET/INTERLOCK_PROOF unset)'
+    return 4
+  fi
   __interlock_close
   if ! ztcp 127.0.0.1 $__interlock_port 2>/dev/null; then
     __interlock_reply="cannot reach the guard at 127.0.0.1:$__interlock_port"
-    return 3
+    return 4
   fi
   __interlock_fd=$REPLY
-  if ! print -r -u $__interlock_fd -- $req 2>/dev/null; then
+  line=
+  if print -r -u $__interlock_fd -- "{\"v\":2,\"hello\":\"$__interlock_hello\"}" 2>/dev/null; then
+    IFS= read -r -t 5 -u $__interlock_fd line
+  fi
+  if [[ $line != "{\"v\":2,\"proof\":\"$__interlock_proof\"}" ]]; then
+    __interlock_close
+    __interlock_reply="what listens on 127.0.0.1:$__interlock_port is not this window's guard (it did not prove it)"
+    return 4
+  fi
+  __interlock_json $__interlock_secret; jsecret=$REPLY
+  if ! print -r -u $__interlock_fd -- "{\"v\":2,\"secret\":\"$jsecret\",$1" 2>/dev/null; then
     __interlock_close
     __interlock_reply='the guard closed the connection'
     return 3
@@ -199,7 +236,7 @@ __interlock_ask() {
   fi
   # Patterns match JSON syntax (an unescaped quote before the colon): text inside a string value,
   # where quotes are escaped, cannot imitate a key.
-  if [[ ! $line =~ '"id":"([^"\\]*)"' || $match[1] != $id ]]; then
+  if [[ ! $line =~ '"id":"([^"\\]*)"' || $match[1] != $2 ]]; then
     __interlock_reply='the guard answered a different request'
     return 3
   fi
@@ -212,6 +249,29 @@ __interlock_ask() {
   [[ $line == *'"outcome":"allow"'* ]] && return 0
   __interlock_reply='the guard sent an answer without an outcome'
   return 3
+}
+
+# The guard moved (its extension host restarted) or went away: take its address from the window's
+# endpoint file (src/channel/registry.ts), if that is a regular file of this user's that nobody else
+# can read: one that others can read may have told them how to pass as the guard. 0 when the file
+# names an address other than the one that just failed; the shell keeps it from then on.
+__interlock_reload() {
+  emulate -L zsh
+  local f=$__interlock_endpoint_file line
+  local -a w
+  local -A st
+  [[ -n $f && ! -L $f && -f $f && -O $f ]] || return 1
+  zstat -L -H st -- $f 2>/dev/null || return 1
+  (( (st[mode] & 8#077) == 0 )) || return 1
+  IFS= read -r line <$f || [[ -n $line ]] || return 1
+  w=( ${(s: :)line} )
+  [[ ${#w} == 6 && $w[1] == interlock-endpoint && $w[2] == 2 && $w[3] == <1-65535> && $w[4] =~ '^[0-9A-Za-z_-]+$' &&
+    $w[5] =~ '^[0-9a-f]{64}$' && $w[6] =~ '^[0-9a-f]{64}$' ]] || return 1
+  [[ $w[3] != $__interlock_port || $w[4] != $__interlock_secret ]] || return 1
+  __interlock_port=$w[3]
+  __interlock_secret=$w[4]
+  __interlock_hello=$w[5]
+  __interlock_proof=$w[6]
 }
 
 # A typed answer from the terminal itself, in REPLY; one key at a time with our own echo, since
@@ -374,6 +434,9 @@ __interlock_zle_check() {
     # half-way (an expansion error aborts it), zsh runs the refusal instead.
     __interlock_refusal="interlock: not run: the check failed unexpectedly."
     BUFFER="interlock_refused ${(qq)line}"
+    # Put back before they run, here rather than at every line: each comparison costs a deparse.
+    __interlock_heal __interlock_resolve_fc __interlock_decide __interlock_ask __interlock_send __interlock_reload \
+      __interlock_unreachable
     __interlock_resolve_fc $text
     case $? in
       (1) verdict=1 ;;
@@ -406,9 +469,10 @@ __interlock_line_finish() {
   if (( ! ${+__interlock_busy} )); then
     local __interlock_busy=1
     # The precmd hook put everything back before this prompt; what a line could have changed since
-    # is checked here for the functions this check is about to run.
+    # is checked here for the functions this check is about to run (and, by the check, for those
+    # that ask the guard, when it asks).
     __interlock_heal __interlock_precmd __interlock_heal __interlock_zle_check __interlock_fast \
-      __interlock_decide __interlock_ask __interlock_expand_aliases
+      __interlock_expand_aliases
     __interlock_zle_check || return 0
   fi
   (( ${+widgets[__interlock-orig-line-finish]} )) && zle __interlock-orig-line-finish -- "$@"
@@ -472,7 +536,7 @@ __interlock_heal() {
   local f
   typeset -gA __interlock_bodies
   for f in __interlock_fast __interlock_json __interlock_unjson __interlock_oneline __interlock_close \
-    __interlock_ask __interlock_read_tty __interlock_unreachable __interlock_decide \
+    __interlock_ask __interlock_send __interlock_reload __interlock_read_tty __interlock_unreachable __interlock_decide \
     __interlock_expand_aliases __interlock_resolve_fc __interlock_zle_check __interlock_line_finish \
     interlock_refused __interlock_addhistory __interlock_preexec __interlock_precmd \
     __interlock_install_widget __interlock_heal; do
@@ -483,7 +547,8 @@ __interlock_heal() {
   __interlock_heal
   __interlock_install_widget
   # The contract's variables cannot be changed or unset in this shell.
-  typeset -gr INTERLOCK_HOOK_DIR INTERLOCK_PORT INTERLOCK_SECRET INTERLOCK_PROGRAMS \
+  typeset -gr INTERLOCK_HOOK_DIR INTERLOCK_PORT INTERLOCK_SECRET INTERLOCK_HELLO INTERLOCK_PROOF \
+    INTERLOCK_ENDPOINT_FILE INTERLOCK_PROGRAMS \
     INTERLOCK_PROGRAM_GLOBS INTERLOCK_FAST_PATH INTERLOCK_PRODUCTION INTERLOCK_UNREACHABLE \
     INTERLOCK_ASK_TIMEOUT INTERLOCK_NODE 2>/dev/null
   typeset -gr __interlock_loaded=1

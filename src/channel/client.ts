@@ -2,8 +2,8 @@
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { PROTOCOL_VERSION } from './protocol';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { PROTOCOL_VERSION, handshakeFor, helloLine } from './protocol';
 import type { GuardAnswer, GuardRequest } from './protocol';
 
 export interface Endpoint {
@@ -40,12 +40,25 @@ export function loopbackPeerUid(remotePort: number, localPort: number, files = [
   return undefined;
 }
 
+/** Whether `line` is the guard's proof `want`: only the window's real guard can send it (see protocol.ts). */
+function isProof(line: string, want: string): boolean {
+  let got: unknown;
+  try {
+    got = (JSON.parse(line) as { proof?: unknown } | null)?.proof;
+  } catch {
+    return false;
+  }
+  return typeof got === 'string' && got.length === want.length && timingSafeEqual(Buffer.from(got), Buffer.from(want));
+}
+
 /** Ask the guard; resolves with its answer or with why there is none (never throws). */
 export function askGuard(endpoint: Endpoint, req: Omit<GuardRequest, 'v' | 'secret' | 'id'>, timeoutMs: number): Promise<AskResult> {
   const id = randomBytes(16).toString('hex');
+  const handshake = handshakeFor(endpoint.secret);
   return new Promise((resolve) => {
     let settled = false;
     let buffer = '';
+    let proven = false;
     const done = (r: AskResult): void => {
       if (settled) return;
       settled = true;
@@ -72,11 +85,22 @@ export function askGuard(endpoint: Endpoint, req: Omit<GuardRequest, 'v' | 'secr
         done({ ok: false, error: `port ${endpoint.port} is held by another user's process (uid ${owner}), not the editor's guard` });
         return;
       }
-      socket.write(JSON.stringify({ v: PROTOCOL_VERSION, secret: endpoint.secret, id, ...req }) + '\n');
+      // The secret goes out only once the listener has proved it is this window's guard.
+      socket.write(helloLine(handshake.hello));
     });
     socket.on('data', (chunk: string) => {
       buffer += chunk;
-      const nl = buffer.indexOf('\n');
+      let nl = buffer.indexOf('\n');
+      if (nl >= 0 && !proven) {
+        if (!isProof(buffer.slice(0, nl), handshake.proof)) {
+          done({ ok: false, error: `the listener on port ${endpoint.port} did not prove it is this window's guard` });
+          return;
+        }
+        proven = true;
+        buffer = buffer.slice(nl + 1);
+        nl = buffer.indexOf('\n');
+        socket.write(JSON.stringify({ v: PROTOCOL_VERSION, secret: endpoint.secret, id, ...req }) + '\n');
+      }
       if (nl < 0) {
         if (buffer.length > MAX_ANSWER_BYTES) done({ ok: false, error: 'the guard sent an oversized answer' });
         return;

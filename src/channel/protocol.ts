@@ -5,14 +5,61 @@
  * Why loopback TCP and not a Unix socket: bash (`/dev/tcp`) and zsh (`zsh/net/tcp`) can open a TCP
  * connection without starting a process, so asking costs a millisecond, not a process start.
  * Only the same user can use it because every request must carry the window's 256-bit secret,
- * which lives only in that user's terminal environments and in a registry file readable by them
- * alone (0600 in a 0700 directory); a request without it is dropped unanswered.
+ * which lives only in that user's terminal environments and in files readable by them alone
+ * (0600 in a 0700 directory); a request without it is dropped unanswered.
+ *
+ * A connection opens with a handshake, before any request:
+ *
+ *     client: {"v":2,"hello":"<hello>"}      guard: {"v":2,"proof":"<proof>"}
+ *
+ * and the client sends requests only once the proof matches. Why: the port outlives the guard. When
+ * the window or its extension host dies, any local user may listen on that port, and a terminal
+ * that still asks there would hand its secret to that listener and run whatever it allows. bash and
+ * zsh can compare strings but cannot compute anything keyed without starting a process, so the
+ * values are derived from the secret (HMAC-SHA256, see handshakeFor) and handed to them ready-made.
+ * The guard does not speak first: a greeting it sent to every connection would be public, since
+ * anyone can connect to a live guard, record it, and replay it from the port once the window is
+ * gone. It reveals the proof only to a client that sent the hello, that is, to the secret's own
+ * holders. What a squatter can learn is the hello of the terminals that reach it, and that is worth
+ * nothing: it opens a connection to the one guard whose secret it was derived from, that guard is
+ * gone (or the port would not have been free), and every guard start draws a new secret. It never
+ * sees the secret or the proof, so it can neither answer as the guard nor ask a live one. Once the
+ * far end has proved itself, each answer is bound to its request by the request's id, which the
+ * answer echoes; the TCP connection binds the rest.
  */
+import { createHmac } from 'node:crypto';
 import type { Decision, DecisionKind, Reason } from '../engine/types';
 
-export const PROTOCOL_VERSION = 1;
+/** 2: the hello/proof handshake. A version 1 client sends its request first, which a version 2 guard refuses unanswered. */
+export const PROTOCOL_VERSION = 2;
 /** Requests larger than this are refused: a command line is at most 64 KiB, plus its metadata. */
 export const MAX_REQUEST_BYTES = 256 * 1024;
+
+/** The two handshake values of a secret: what the client says first, and what only the guard can answer. */
+export interface Handshake {
+  hello: string;
+  proof: string;
+}
+
+export function handshakeFor(secret: string): Handshake {
+  const mac = (label: string): string => createHmac('sha256', secret).update(label).digest('hex');
+  return { hello: mac('interlock-client-hello'), proof: mac('interlock-guard-proof') };
+}
+
+/** The handshake lines, byte for byte: the shells compare the guard's line as a whole string. */
+export const helloLine = (hello: string): string => `{"v":${PROTOCOL_VERSION},"hello":"${hello}"}\n`;
+export const proofLine = (proof: string): string => `{"v":${PROTOCOL_VERSION},"proof":"${proof}"}\n`;
+
+export interface Hello {
+  v: number;
+  hello: string;
+}
+
+export function isHello(x: unknown): x is Hello {
+  if (typeof x !== 'object' || x === null) return false;
+  const h = x as Record<string, unknown>;
+  return typeof h.v === 'number' && typeof h.hello === 'string' && h.hello.length <= 128;
+}
 
 export type RequestSource =
   | { kind: 'terminal'; name?: string; shell?: string; /** The shell's own pid, to find its terminal. */ pid?: number }

@@ -2,11 +2,15 @@
  * Which editor windows are guarding which folders: one small file per window in a per-user
  * directory (0700, files 0600), so an agent hook started anywhere can find the window open on its
  * workspace and ask it. Files of windows whose process is gone are ignored and cleaned up.
+ *
+ * The same directory holds each window's endpoint file, which its terminals read when the address
+ * they were started with stops answering (see writeEndpoint).
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { handshakeFor } from './protocol';
 
 export interface WindowEntry {
   pid: number;
@@ -138,4 +142,72 @@ export function windowFor(paths: string[], env?: Record<string, string | undefin
     }
   }
   return best?.entry;
+}
+
+/** Where a window's guard listens now, with the handshake values the shells compare (see protocol.ts). */
+export interface EndpointRecord {
+  port: number;
+  secret: string;
+  hello: string;
+  proof: string;
+}
+
+/**
+ * The endpoint file of the window `windowId` names: the same path for as long as the window lives,
+ * so a terminal keeps finding its window's guard when the extension host restarts (its port and
+ * secret change then, the terminal's environment does not). `windowId` is vscode.env.sessionId,
+ * which belongs to the window's renderer: an extension-host restart keeps it and the terminals.
+ */
+export function endpointFile(windowId: string, env?: Record<string, string | undefined>): string {
+  return join(registryDir(env), `endpoint-${createHash('sha256').update(windowId).digest('hex').slice(0, 32)}`);
+}
+
+/**
+ * The file's one line, `interlock-endpoint 2 PORT SECRET HELLO PROOF`: words a shell splits with
+ * `read`, nothing to parse. 2 is the protocol version.
+ */
+export function formatEndpoint(e: EndpointRecord): string {
+  return `interlock-endpoint 2 ${e.port} ${e.secret} ${e.hello} ${e.proof}\n`;
+}
+
+/** Write (or replace) the endpoint file: 0600, and renamed into place so no reader sees half of it. */
+export function writeEndpoint(file: string, e: Omit<EndpointRecord, 'hello' | 'proof'>): EndpointRecord {
+  const record = { port: e.port, secret: e.secret, ...handshakeFor(e.secret) };
+  if (!/^[0-9A-Za-z_-]+$/.test(record.secret)) throw new Error('a secret for the endpoint file must be one plain word');
+  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, formatEndpoint(record), { mode: 0o600, flag: 'wx' });
+  try {
+    renameSync(temp, file);
+  } catch (e) {
+    unlinkSync(temp);
+    throw e;
+  }
+  return record;
+}
+
+/**
+ * The endpoint in `file`, if it is a regular file of this user's that nobody else can read and
+ * holds a well-formed line; undefined otherwise. A file others can read may have told them the
+ * secret, and with it how to pass as the guard.
+ */
+export function readEndpoint(file: string): EndpointRecord | undefined {
+  try {
+    const st = lstatSync(file);
+    if (!st.isFile() || (process.getuid && st.uid !== process.getuid()) || (st.mode & 0o077) !== 0) return undefined;
+    const m = /^interlock-endpoint 2 (\d{1,5}) ([0-9A-Za-z_-]+) ([0-9a-f]{64}) ([0-9a-f]{64})\n?$/.exec(readFileSync(file, 'utf8'));
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) return undefined;
+    return { port: Number(m[1]), secret: m[2], hello: m[3], proof: m[4] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Remove the endpoint file if it still names the guard with `secret` (a newer guard's file stays). */
+export function removeEndpoint(file: string, secret: string): void {
+  if (readEndpoint(file)?.secret !== secret) return;
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
 }

@@ -1,15 +1,16 @@
 /**
- * The guard's end of the channel: a loopback TCP server that answers check requests carrying the
- * window's secret. Hostile or broken clients cannot stall it for others: requests are bounded in
- * size, a connection must send a valid request soon after it opens (a deadline, not an idle timer,
- * so a client trickling bytes cannot hold its place), connections that never proved the secret
- * are the first to go when the cap is reached, each connection has few requests in flight, and a
- * request without the right secret is dropped unanswered.
+ * The guard's end of the channel: a loopback TCP server that proves itself to a client that says
+ * the window's hello (see protocol.ts), then answers check requests carrying the window's secret.
+ * Hostile or broken clients cannot stall it for others: lines are bounded in size, a connection
+ * must send the hello soon after it opens (a deadline, not an idle timer, so a client trickling
+ * bytes cannot hold its place), connections that never proved the secret are the first to go when
+ * the cap is reached, each connection has few requests in flight, and a wrong hello or a request
+ * without the right secret is dropped unanswered.
  */
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { MAX_REQUEST_BYTES, PROTOCOL_VERSION, isGuardRequest } from './protocol';
+import { MAX_REQUEST_BYTES, PROTOCOL_VERSION, handshakeFor, isGuardRequest, isHello, proofLine } from './protocol';
 import type { GuardAnswer, GuardRequest } from './protocol';
 
 /** Always passed by the server; optional in the type so that tests can call a handler directly. */
@@ -24,9 +25,8 @@ export interface GuardServerOptions {
   handler: GuardHandler;
   secret?: string;
   /**
-   * A new connection must have sent a whole request with the right secret within this time. Every
-   * real client writes its request as soon as it connects; only a stalled or hostile one is slower.
-   * Never longer than `idleMs`.
+   * A new connection must have sent the right hello within this time. Every real client writes it
+   * as soon as it connects; only a stalled or hostile one is slower. Never longer than `idleMs`.
    */
   firstRequestMs?: number;
   /** Close a proven connection that has nothing in flight and says nothing for this long. */
@@ -76,7 +76,7 @@ function throttledLog(log: (message: string) => void, intervalMs = 10_000): (rea
 
 interface Connection {
   socket: Socket;
-  /** Sent at least one request with the right secret. */
+  /** Sent the right hello (a value derived from the secret) and was sent the proof. */
   proven: boolean;
   inFlight: number;
   /** Bytes of the line not yet ended by a newline. */
@@ -88,6 +88,8 @@ interface Connection {
 
 export async function startGuardServer(opts: GuardServerOptions): Promise<GuardServer> {
   const secret = opts.secret ?? newSecret();
+  const handshake = handshakeFor(secret);
+  const proof = proofLine(handshake.proof);
   const idleMs = opts.idleMs ?? 10_000;
   const firstRequestMs = Math.min(opts.firstRequestMs ?? 3_000, idleMs);
   const maxConnections = opts.maxConnections ?? 256;
@@ -130,6 +132,19 @@ export async function startGuardServer(opts: GuardServerOptions): Promise<GuardS
       refuse(c, 'malformed request');
       return false;
     }
+    if (!c.proven) {
+      // The first line must be the hello; a version 1 client's request (secret first) is not one.
+      if (!isHello(req) || req.v !== PROTOCOL_VERSION || !sameSecret(req.hello, handshake.hello)) {
+        refuse(c, isHello(req) || !isGuardRequest(req) ? 'no hello, or a wrong one' : `a request before the hello (protocol version ${req.v})`);
+        return false;
+      }
+      c.proven = true;
+      unproven.delete(c);
+      send(c, proof);
+      if (c.socket.destroyed) return false;
+      c.socket.setTimeout(idleMs);
+      return true;
+    }
     if (!isGuardRequest(req) || !sameSecret(req.secret, secret)) {
       refuse(c, 'bad secret or malformed request');
       return false;
@@ -144,10 +159,6 @@ export async function startGuardServer(opts: GuardServerOptions): Promise<GuardS
     }
     seenIds.add(req.id);
     if (seenIds.size > 10_000) seenIds.delete(seenIds.values().next().value as string);
-    if (!c.proven) {
-      c.proven = true;
-      unproven.delete(c);
-    }
     if (req.type === 'ping') {
       send(c, answerLine(req.id, { outcome: 'allow', decision: 'allow', by: 'policy', message: 'pong' }));
       if (c.socket.destroyed) return false;
@@ -242,7 +253,7 @@ export async function startGuardServer(opts: GuardServerOptions): Promise<GuardS
     stats.open++;
     socket.setNoDelay(true);
     const deadline = setTimeout(() => {
-      if (!c.proven) refuse(c, 'no valid request in time');
+      if (!c.proven) refuse(c, 'no hello in time');
     }, firstRequestMs);
     socket.on('close', () => {
       stats.open--;

@@ -15,8 +15,10 @@ import type { EngineHost } from './engineHost';
 import { folderForPath } from './engineHost';
 import type { SettingsWatcher } from './settings';
 import { startGuardServer } from '../channel/server';
+import { handshakeFor } from '../channel/protocol';
 import type { GuardServer } from '../channel/server';
-import { registerWindow } from '../channel/registry';
+import { endpointFile, registerWindow, removeEndpoint, writeEndpoint } from '../channel/registry';
+import type { EndpointRecord } from '../channel/registry';
 import { fastPath } from '../engine/fastPath';
 
 export interface TerminalGuard extends vscode.Disposable {
@@ -34,9 +36,12 @@ export function registerTerminalGuard(context: vscode.ExtensionContext, guard: G
   const disposables: vscode.Disposable[] = [];
   let server: GuardServer | undefined;
   let registration: { dispose(): void } | undefined;
+  let endpoint: { file: string; record: EndpointRecord } | undefined;
   const hookDir = join(context.extensionUri.fsPath, 'shell');
   const env = context.environmentVariableCollection;
-  // The port and secret change with every window: never let VS Code restore stale ones.
+  // The port and secret change with every guard start: never let VS Code restore stale ones. A
+  // terminal that outlives its guard (an extension-host restart keeps the terminals) finds the new
+  // one through INTERLOCK_ENDPOINT_FILE, whose path stays the same for the window.
   env.persistent = false;
   env.description = 'Interlock: checks commands before they run';
 
@@ -48,6 +53,15 @@ export function registerTerminalGuard(context: vscode.ExtensionContext, guard: G
     env.replace('INTERLOCK_HOOK_DIR', hookDir);
     env.replace('INTERLOCK_PORT', String(server.port));
     env.replace('INTERLOCK_SECRET', server.secret);
+    if (endpoint) {
+      env.replace('INTERLOCK_HELLO', endpoint.record.hello);
+      env.replace('INTERLOCK_PROOF', endpoint.record.proof);
+      env.replace('INTERLOCK_ENDPOINT_FILE', endpoint.file);
+    } else {
+      const handshake = handshakeFor(server.secret);
+      env.replace('INTERLOCK_HELLO', handshake.hello);
+      env.replace('INTERLOCK_PROOF', handshake.proof);
+    }
     env.replace('INTERLOCK_NODE', process.execPath);
     env.replace('INTERLOCK_FAST_PATH', fp.enabled ? '1' : '0');
     env.replace('INTERLOCK_PROGRAMS', ` ${fp.names.join(' ')} `);
@@ -85,6 +99,17 @@ export function registerTerminalGuard(context: vscode.ExtensionContext, guard: G
     }
   };
 
+  /** Tell this window's terminals, old ones included, where the guard listens now. */
+  const publish = (): void => {
+    if (!server) return;
+    try {
+      const file = endpointFile(vscode.env.sessionId);
+      endpoint = { file, record: writeEndpoint(file, { port: server.port, secret: server.secret }) };
+    } catch (e) {
+      log.error(`the endpoint file cannot be written (${(e as Error).message}); terminals opened before this extension host started will not find the guard`);
+    }
+  };
+
   const start = async (): Promise<void> => {
     server = await startGuardServer({
       log: (m) => log.warn(m),
@@ -100,6 +125,7 @@ export function registerTerminalGuard(context: vscode.ExtensionContext, guard: G
     log.info(`guard listening on 127.0.0.1:${server.port}`);
     // Terminals first: they find the guard through their environment, not the registry, so a
     // registry that cannot be written must not leave them unguarded.
+    publish();
     applyEnvironment();
     register();
   };
@@ -143,6 +169,7 @@ export function registerTerminalGuard(context: vscode.ExtensionContext, guard: G
     },
     dispose() {
       registration?.dispose();
+      if (endpoint && server) removeEndpoint(endpoint.file, server.secret);
       for (const d of disposables) d.dispose();
       void ready.then(() => server?.close());
     },

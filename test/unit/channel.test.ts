@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { mkdtempSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGuardServer } from '../../src/channel/server';
 import type { GuardHandler } from '../../src/channel/server';
 import { askGuard } from '../../src/channel/client';
-import { registerWindow, windowFor, liveWindows } from '../../src/channel/registry';
+import { endpointFile, readEndpoint, registerWindow, removeEndpoint, windowFor, liveWindows, writeEndpoint } from '../../src/channel/registry';
+import { handshakeFor, helloLine } from '../../src/channel/protocol';
 
 const allowAll: GuardHandler = async (req) => ({ outcome: 'allow', decision: 'allow', by: 'policy', message: `ok ${req.command}` });
 
@@ -59,9 +60,9 @@ test('malformed, oversized and replayed requests are refused', async () => {
   try {
     assert.equal((await raw(server.port, 'not json\n')).data, '');
     assert.equal((await raw(server.port, 'x'.repeat(300 * 1024))).closed, true);
-    const req = JSON.stringify({ v: 1, secret: server.secret, id: 'same', type: 'check', command: 'ls' }) + '\n';
+    const req = helloLine(handshakeFor(server.secret).hello) + JSON.stringify({ v: 2, secret: server.secret, id: 'same', type: 'check', command: 'ls' }) + '\n';
     assert.match((await raw(server.port, req)).data, /"outcome":"allow"/);
-    assert.equal((await raw(server.port, req)).data, '');
+    assert.doesNotMatch((await raw(server.port, req)).data, /outcome/);
   } finally {
     await server.close();
   }
@@ -136,4 +137,30 @@ test('the window registry is private and finds the window guarding a path', () =
     a.dispose();
     b.dispose();
   }
+});
+
+test('the endpoint file: private, the same path for a window, read back, refused when anyone else could read it', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'interlock-reg-')), 'reg');
+  const env = { INTERLOCK_REGISTRY_DIR: dir };
+  const file = endpointFile('session-1', env);
+  assert.equal(endpointFile('session-1', env), file);
+  assert.notEqual(endpointFile('session-2', env), file);
+  const first = writeEndpoint(file, { port: 1000, secret: 'a'.repeat(64) });
+  assert.deepEqual(first, { port: 1000, secret: 'a'.repeat(64), ...handshakeFor('a'.repeat(64)) });
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(readEndpoint(file), first);
+  // A new guard for the same window replaces it; the old guard going away later leaves it alone.
+  const second = writeEndpoint(file, { port: 2000, secret: 'b'.repeat(64) });
+  removeEndpoint(file, 'a'.repeat(64));
+  assert.deepEqual(readEndpoint(file), second);
+  chmodSync(file, 0o640);
+  assert.equal(readEndpoint(file), undefined, 'readable by the group');
+  chmodSync(file, 0o600);
+  const link = join(dir, 'endpoint-link');
+  symlinkSync(file, link);
+  assert.equal(readEndpoint(link), undefined, 'a symlink');
+  writeFileSync(join(dir, 'endpoint-torn'), 'interlock-endpoint 2 2000 bbbb', { mode: 0o600 });
+  assert.equal(readEndpoint(join(dir, 'endpoint-torn')), undefined, 'half a line');
+  removeEndpoint(file, 'b'.repeat(64));
+  assert.equal(existsSync(file), false);
 });

@@ -5,15 +5,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startGuardServer } from '../../src/channel/server';
+import { newSecret, startGuardServer } from '../../src/channel/server';
 import type { GuardHandler, GuardServer } from '../../src/channel/server';
 import { askGuard, loopbackPeerUid } from '../../src/channel/client';
-import { MAX_REQUEST_BYTES } from '../../src/channel/protocol';
+import { MAX_REQUEST_BYTES, handshakeFor, helloLine, proofLine } from '../../src/channel/protocol';
 import { liveWindows, registerWindow, registryDir, windowFor } from '../../src/channel/registry';
 import { ROOT } from './helpers';
 
@@ -64,7 +64,21 @@ async function withServer<T>(opts: Partial<Parameters<typeof startGuardServer>[0
 }
 
 const request = (secret: string, fields: Record<string, unknown> = {}): string =>
-  JSON.stringify({ v: 1, secret, id: `id-${Math.random().toString(16).slice(2)}`, type: 'check', command: 'ls', ...fields }) + '\n';
+  JSON.stringify({ v: 2, secret, id: `id-${Math.random().toString(16).slice(2)}`, type: 'check', command: 'ls', ...fields }) + '\n';
+
+/** The hello of `secret`'s guard, as a client opens with it. */
+const hello = (secret: string): string => helloLine(handshakeFor(secret).hello);
+
+/**
+ * As `raw`, after the handshake: the hello goes first, and the guard's proof, which must come
+ * back first, is taken off what it answered.
+ */
+async function rawAfterHello(server: GuardServer, payload: string | Buffer, waitMs = 300): Promise<{ data: string; closed: boolean }> {
+  const r = await raw(server.port, Buffer.concat([Buffer.from(hello(server.secret)), Buffer.from(payload)]), waitMs);
+  const proof = proofLine(handshakeFor(server.secret).proof);
+  assert.ok(r.data.startsWith(proof), `the guard proves itself first, got ${JSON.stringify(r.data.slice(0, 200))}`);
+  return { data: r.data.slice(proof.length), closed: r.closed };
+}
 
 // The registry: who can tell a hook where a window listens.
 
@@ -173,16 +187,32 @@ test('a registry directory that is a symlink, or owned by another user, is refus
 
 // Requests: the secret, replays, malformed and oversized input.
 
-test('only a request with the secret is answered; the handler never sees the others', async () => {
+test('only a client with the hello is answered the proof, and only a request with the secret is answered', async () => {
   calls.length = 0;
   await withServer({}, async (server) => {
     const wrongSameLength = server.secret.slice(0, -1) + (server.secret.endsWith('0') ? '1' : '0');
-    for (const payload of [request(wrongSameLength), request('short'), request(''), JSON.stringify({ v: 1, id: 'x', type: 'check', command: 'ls' }) + '\n']) {
+    const { hello: rightHello, proof } = handshakeFor(server.secret);
+    // Before the hello: nothing at all comes back, not even the proof, which would let whoever holds
+    // it pass as the guard once the port is theirs.
+    const strangers = [
+      hello(wrongSameLength), hello('short'), helloLine(''), helloLine(rightHello.toUpperCase()),
+      JSON.stringify({ v: 1, hello: rightHello }) + '\n', helloLine(rightHello.slice(1)),
+      // A version 1 client (a shell hooked before an upgrade) sends its request first, secret and
+      // all: refused unanswered, which it treats as an unreachable guard.
+      JSON.stringify({ v: 1, secret: server.secret, id: 'old-shell', type: 'check', command: 'ls' }) + '\n',
+      request(server.secret), JSON.stringify({ v: 2, proof }) + '\n', 'GET / HTTP/1.1\r\n\r\n',
+    ];
+    for (const payload of strangers) {
       const r = await raw(server.port, payload, 150);
       assert.deepEqual(r, { data: '', closed: true }, payload);
     }
+    // After the hello: the secret is still needed for every request.
+    for (const payload of [request(wrongSameLength), request('short'), request(''), JSON.stringify({ v: 2, id: 'x', type: 'check', command: 'ls' }) + '\n']) {
+      const r = await rawAfterHello(server, payload, 150);
+      assert.deepEqual(r, { data: '', closed: true }, payload);
+    }
     assert.deepEqual(calls, []);
-    assert.match((await raw(server.port, request(server.secret), 150)).data, /"outcome":"allow"/);
+    assert.match((await rawAfterHello(server, request(server.secret), 150)).data, /"outcome":"allow"/);
     assert.deepEqual(calls, ['ls']);
   });
 });
@@ -190,23 +220,24 @@ test('only a request with the secret is answered; the handler never sees the oth
 test('a replayed request id is refused, on a new connection or the same one', async () => {
   await withServer({}, async (server) => {
     const req = request(server.secret, { id: 'replay-me' });
-    assert.match((await raw(server.port, req)).data, /"id":"replay-me"/);
-    assert.deepEqual(await raw(server.port, req), { data: '', closed: true });
+    assert.match((await rawAfterHello(server, req)).data, /"id":"replay-me"/);
+    assert.deepEqual(await rawAfterHello(server, req), { data: '', closed: true });
     // On one connection: the second use of an id, after its answer, closes the connection unanswered.
     const again = await new Promise<{ lines: number; closed: boolean }>((resolve) => {
       const s = connect({ port: server.port, host: '127.0.0.1' });
       let data = '';
       s.setEncoding('utf8');
       s.on('error', () => undefined);
-      s.on('connect', () => s.write(request(server.secret, { id: 'twice' })));
+      s.on('connect', () => s.write(hello(server.secret) + request(server.secret, { id: 'twice' })));
       s.on('data', (d: string) => {
         data += d;
-        if (data.split('\n').length === 2) s.write(request(server.secret, { id: 'twice' }));
+        // The proof, then the answer.
+        if (data.split('\n').length === 3) s.write(request(server.secret, { id: 'twice' }));
       });
       s.on('close', () => resolve({ lines: data.split('\n').filter(Boolean).length, closed: true }));
       setTimeout(() => resolve({ lines: data.split('\n').filter(Boolean).length, closed: false }), 1000);
     });
-    assert.deepEqual(again, { lines: 1, closed: true });
+    assert.deepEqual(again, { lines: 2, closed: true });
   });
 });
 
@@ -216,7 +247,7 @@ test('malformed requests are refused without an answer and without reaching the 
     const s = server.secret;
     const bad = [
       'not json\n', '[1,2,3]\n', 'null\n', '"a string"\n', '{}\n',
-      request(s, { v: 2 }), request(s, { v: '1' }), request(s, { type: 'exec' }), request(s, { command: 42 }),
+      request(s, { v: 1 }), request(s, { v: 3 }), request(s, { v: '2' }), request(s, { type: 'exec' }), request(s, { command: 42 }),
       request(s, { command: undefined }), request(s, { id: '' }), request(s, { id: 'x'.repeat(129) }), request(s, { cwd: ['/'] }),
       request(s, { source: 'terminal' }), request(s, { source: { kind: 'root' } }), request(s, { source: { kind: 'terminal', pid: -1 } }),
       request(s, { source: { kind: 'terminal', pid: '12' } }), request(s, { source: { kind: 'task' } }), request(s, { source: { kind: 'agent', agent: 'x'.repeat(5000) } }),
@@ -225,14 +256,14 @@ test('malformed requests are refused without an answer and without reaching the 
       request(s, { hook: { subject: 'sql', reasons: [], deadline: 1 } }), request(s, { hook: { subject: 'files', reasons: [], deadline: 'soon' } }),
       '\u0000\u0001\u0002\n', Buffer.from([0xff, 0xfe, 0x0a]),
     ];
-    for (const payload of bad) assert.deepEqual(await raw(server.port, payload, 120), { data: '', closed: true }, String(payload));
+    for (const payload of bad) assert.deepEqual(await rawAfterHello(server, payload, 120), { data: '', closed: true }, String(payload));
     assert.deepEqual(calls, []);
     // The shapes every hook sends are still accepted.
     for (const source of [{ kind: 'terminal', shell: 'bash', pid: process.pid }, { kind: 'agent', agent: 'claude', tool: 'Bash', event: 'PreToolUse' }, { kind: 'task', name: 'deploy' }]) {
-      assert.match((await raw(server.port, request(s, { source }), 150)).data, /"outcome":"allow"/, JSON.stringify(source));
+      assert.match((await rawAfterHello(server, request(s, { source }), 150)).data, /"outcome":"allow"/, JSON.stringify(source));
     }
     const hook = { subject: 'tool', reasons: [{ rule: 'mcp/delete', message: 'deletes a repository', decision: 'confirm', risk: 'high' }], deadline: Date.now() + 5000 };
-    assert.match((await raw(server.port, request(s, { hook }), 150)).data, /"outcome":"allow"/, 'an agent hook’s findings');
+    assert.match((await rawAfterHello(server, request(s, { hook }), 150)).data, /"outcome":"allow"/, 'an agent hook’s findings');
   });
 });
 
@@ -240,18 +271,18 @@ test('oversized requests are refused, counted in bytes; one just under the limit
   await withServer({}, async (server) => {
     assert.equal((await raw(server.port, 'x'.repeat(MAX_REQUEST_BYTES + 10), 400)).closed, true, 'no newline');
     const big = request(server.secret, { command: 'x'.repeat(MAX_REQUEST_BYTES) });
-    assert.deepEqual(await raw(server.port, big, 400), { data: '', closed: true }, 'with a newline');
+    assert.deepEqual(await rawAfterHello(server, big, 400), { data: '', closed: true }, 'with a newline');
     // 100,000 three-byte characters: 100 K characters, 300 KiB.
     const wide = request(server.secret, { command: '\u20ac'.repeat(100_000) });
-    assert.deepEqual(await raw(server.port, wide, 400), { data: '', closed: true }, 'multi-byte characters count as bytes');
+    assert.deepEqual(await rawAfterHello(server, wide, 400), { data: '', closed: true }, 'multi-byte characters count as bytes');
     const fits = request(server.secret, { command: 'y'.repeat(MAX_REQUEST_BYTES - 1024) });
-    assert.match((await raw(server.port, fits, 800)).data, /"outcome":"allow"/);
+    assert.match((await rawAfterHello(server, fits, 800)).data, /"outcome":"allow"/);
   });
 });
 
 test('a long request sent in tiny pieces is read in linear time', async () => {
   await withServer({}, async (server) => {
-    const line = request(server.secret, { command: 'z'.repeat(200_000) });
+    const line = hello(server.secret) + request(server.secret, { command: 'z'.repeat(200_000) });
     const answer = await new Promise<string>((resolve) => {
       const s = connect({ port: server.port, host: '127.0.0.1' });
       s.setNoDelay(true);
@@ -259,7 +290,8 @@ test('a long request sent in tiny pieces is read in linear time', async () => {
       s.setEncoding('utf8');
       s.on('data', (d: string) => {
         data += d;
-        if (data.includes('\n')) {
+        // The proof, then the answer.
+        if (data.split('\n').length > 2) {
           s.destroy();
           resolve(data);
         }
@@ -281,7 +313,7 @@ test('a client trickling a byte a second (slowloris) is cut off at the deadline,
     const started = Date.now();
     const closedAfter = await new Promise<number>((resolve) => {
       const s = connect({ port: server.port, host: '127.0.0.1' });
-      const line = request(server.secret);
+      const line = hello(server.secret) + request(server.secret);
       let i = 0;
       const timer = setInterval(() => s.write(line[i++] ?? ' '), 1000);
       s.on('error', () => undefined);
@@ -326,7 +358,7 @@ test('at the connection cap, strangers are evicted oldest first and proven clien
       });
     try {
       // Four proven clients that stay connected (a ping each, answered), then strangers past the cap.
-      const proven = await Promise.all(Array.from({ length: 4 }, () => opened(JSON.stringify({ v: 1, secret: server.secret, id: `ping-${Math.random()}`, type: 'ping' }) + '\n')));
+      const proven = await Promise.all(Array.from({ length: 4 }, () => opened(hello(server.secret) + JSON.stringify({ v: 2, secret: server.secret, id: `ping-${Math.random()}`, type: 'ping' }) + '\n')));
       for (let i = 0; i < 12; i++) await opened();
       await sleep(100);
       const r = await askGuard(server, { type: 'check', command: 'ls' }, 2000);
@@ -349,34 +381,61 @@ test('a client that goes away while its request waits is reported to the handler
     return aborted.then(() => ({ outcome: 'deny', decision: 'confirm', by: 'person', message: 'late' }));
   };
   await withServer({ handler: waiting }, async (server) => {
-    await raw(server.port, request(server.secret), 200);
+    await rawAfterHello(server, request(server.secret), 200);
     assert.equal(await aborted, true);
   });
 });
 
-// Answers: what a client accepts.
+// Answers: what a client accepts, and whom it tells the secret.
 
-/** A fake guard that answers every request with `answer(request)`; records the bytes it was sent. */
-async function fakeGuard(answer: (req: Record<string, unknown>) => string): Promise<{ port: number; received: string[]; close(): Promise<void> }> {
-  const received: string[] = [];
+interface Fake {
+  port: number;
+  /** Everything the fake was sent, as text. */
+  received(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * A listener on a loopback port that plays the guard: `greet` is what it sends when a connection
+ * opens (before anything is asked), `prove` what it answers to the first line (a hello), and
+ * `answer` what it answers to each later line (a request). Records every byte it is sent.
+ */
+async function fakeGuard(opts: { greet?: () => string; prove?: (hello: string) => string | undefined; answer?: (req: Record<string, unknown>) => string }): Promise<Fake> {
+  const chunks: string[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((s) => {
     sockets.add(s);
     let buf = '';
+    let lines = 0;
     s.setEncoding('utf8');
     s.on('error', () => undefined);
+    if (opts.greet) s.write(opts.greet());
     s.on('data', (d: string) => {
+      chunks.push(d);
       buf += d;
-      received.push(d);
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) s.write(answer(JSON.parse(buf.slice(0, nl)) as Record<string, unknown>));
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (lines++ === 0 && opts.prove) {
+          const reply = opts.prove(line);
+          if (reply === undefined) s.destroy();
+          else s.write(reply);
+          continue;
+        }
+        let req: Record<string, unknown> = {};
+        try {
+          req = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          // answered all the same
+        }
+        if (opts.answer) s.write(opts.answer(req));
+      }
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
   return {
-    port,
-    received,
+    port: (server.address() as { port: number }).port,
+    received: () => chunks.join(''),
     close: () => new Promise<void>((r) => {
       for (const s of sockets) s.destroy();
       server.close(() => r());
@@ -384,23 +443,34 @@ async function fakeGuard(answer: (req: Record<string, unknown>) => string): Prom
   };
 }
 
-const allowLine = (id: unknown) => JSON.stringify({ v: 1, id, outcome: 'allow', decision: 'allow', by: 'policy', message: 'forged' }) + '\n';
+const allowLine = (id: unknown) => JSON.stringify({ v: 2, id, outcome: 'allow', decision: 'allow', by: 'policy', message: 'forged' }) + '\n';
 
-/** Ask through the bash hook's own /dev/tcp client (asynchronously: the fake guard runs in this process). */
-function bashAsk(port: number, secret: string): Promise<{ rc: number; reply: string }> {
+/** The environment a guarded terminal has for the guard at `port` with `secret`. */
+function terminalEnv(port: number, secret: string): Record<string, string> {
+  const { hello: h, proof } = handshakeFor(secret);
+  return { INTERLOCK_PORT: String(port), INTERLOCK_SECRET: secret, INTERLOCK_HELLO: h, INTERLOCK_PROOF: proof, INTERLOCK_ASK_TIMEOUT: '3', INTERLOCK_HOOK_DIR: join(ROOT, 'shell') };
+}
+
+/** Run `argv` (asynchronously: the fake guard runs in this process) and split its "rc|reply" output. */
+function shellRun(argv: string[], env: Record<string, string>): Promise<{ rc: number; reply: string }> {
   return new Promise((resolve) => {
-    const p = spawn('bash', ['--norc', '--noprofile', '-c', '. "$1"; __interlock_snapshot script; __interlock_ask "git push --force" bash; printf "%s|%s" "$?" "$__interlock_reply"', '_', join(ROOT, 'shell', 'interlock-lib.bash')], {
-      env: { PATH: process.env.PATH, INTERLOCK_PORT: String(port), INTERLOCK_SECRET: secret, INTERLOCK_ASK_TIMEOUT: '3', INTERLOCK_HOOK_DIR: join(ROOT, 'shell') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const p = spawn(argv[0], argv.slice(1), { env: { PATH: process.env.PATH, HOME: tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     p.on('close', () => {
-      const [rc, reply] = out.split('|');
-      resolve({ rc: Number(rc), reply });
+      const [rc, ...reply] = out.split('|');
+      resolve({ rc: Number(rc), reply: reply.join('|') });
     });
   });
 }
+
+/** Ask through the bash hook's own /dev/tcp client. */
+const bashAsk = (port: number, secret: string): Promise<{ rc: number; reply: string }> =>
+  shellRun(['bash', '--norc', '--noprofile', '-c', `. "$INTERLOCK_HOOK_DIR/interlock-lib.bash"; __interlock_snapshot script; __interlock_ask "git push --force" bash; printf "%s|%s" "$?" "$__interlock_reply"`], terminalEnv(port, secret));
+
+/** Ask through the zsh hook's own ztcp client (the hook loads in interactive zsh only). */
+const zshAsk = (port: number, secret: string): Promise<{ rc: number; reply: string }> =>
+  shellRun(['zsh', '-f', '-i', '-c', `source "$INTERLOCK_HOOK_DIR/interlock.zsh"; __interlock_ask "git push --force"; print -rn -- "$?|$__interlock_reply"`], terminalEnv(port, secret));
 
 function nodeAsk(port: number, secret: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
@@ -414,25 +484,70 @@ function nodeAsk(port: number, secret: string): Promise<{ code: number | null; o
   });
 }
 
+const hasZsh = spawnSync('zsh', ['-c', 'true']).status === 0;
+
+/** Every client against `fake` with the window secret `secret`: none may take it for the guard. */
+async function everyClientRefuses(fake: Fake, secret: string): Promise<void> {
+  const node = await askGuard({ port: fake.port, secret }, { type: 'check', command: 'git push --force' }, 3000);
+  assert.equal(node.ok, false, 'askGuard');
+  const ask = await nodeAsk(fake.port, secret);
+  assert.equal(ask.code, 3, `ask.js: ${ask.out}`);
+  const bash = await bashAsk(fake.port, secret);
+  assert.equal(bash.rc, 3, `bash: ${bash.reply}`);
+  assert.doesNotMatch(bash.reply, /within/, 'bash read the fake\'s line, not a timeout');
+  if (hasZsh) {
+    const zsh = await zshAsk(fake.port, secret);
+    assert.equal(zsh.rc, 3, `zsh: ${zsh.reply}`);
+    assert.doesNotMatch(zsh.reply, /within/, 'zsh read the fake\'s line, not a timeout');
+  }
+}
+
+// A squatter: the window is gone and another local user's process listens on its port. It never
+// saw the secret, and nothing any guard sends lets it compute the proof.
+const otherWindow = handshakeFor('a-secret-of-another-window');
+const squatters: Array<{ name: string; greet?: () => string; prove?: (hello: string) => string | undefined; answer?: (req: Record<string, unknown>) => string }> = [
+  { name: 'a made-up proof, then "allow" to everything', prove: () => proofLine('0'.repeat(64)), answer: (req) => allowLine(req.id) },
+  { name: 'the proof of another window (all a stranger can collect from a live guard)', prove: () => proofLine(otherWindow.proof), answer: (req) => allowLine(req.id) },
+  { name: 'the client\'s hello sent back', prove: (h) => `${h}\n`, answer: (req) => allowLine(req.id) },
+  { name: 'an "allow" before anything is asked', greet: () => allowLine('x') + proofLine('0'.repeat(64)), answer: (req) => allowLine(req.id) },
+  { name: 'no proof: the connection closed after the hello', prove: () => undefined },
+];
+
+for (const squatter of squatters) {
+  test(`a port squatter that sends ${squatter.name}: no client takes it for the guard or tells it the secret`, async () => {
+    const secret = newSecret();
+    const fake = await fakeGuard(squatter);
+    try {
+      await everyClientRefuses(fake, secret);
+      const got = fake.received();
+      assert.ok(got.length > 0, 'the clients did connect');
+      assert.ok(!got.includes(secret), 'the secret never reached the squatter');
+      assert.ok(!got.includes(handshakeFor(secret).proof), 'nor the proof');
+      assert.ok(!got.includes('git push'), 'nor the request');
+      assert.deepEqual([...new Set(got.split('\n').filter(Boolean))], [helloLine(handshakeFor(secret).hello).trim()], 'only the hello');
+    } finally {
+      await fake.close();
+    }
+  });
+}
+
+// Answers that do not belong to the request, from a listener that did give the right proof (a
+// confused guard, or one replaying an earlier exchange).
 const forgeries: Array<{ name: string; answer: (req: Record<string, unknown>) => string }> = [
   { name: 'an answer to another request id', answer: () => allowLine('0123456789abcdef0123456789abcdef') },
   { name: 'a replayed answer from an earlier exchange', answer: () => allowLine('replayed-earlier-id') },
   { name: 'an answer without an id', answer: () => allowLine(undefined) },
-  { name: 'a right id without an outcome', answer: (req) => JSON.stringify({ v: 1, id: req.id, message: 'no outcome' }) + '\n' },
+  { name: 'a right id without an outcome', answer: (req) => JSON.stringify({ v: 2, id: req.id, message: 'no outcome' }) + '\n' },
   { name: 'a malformed answer', answer: () => '{"outcome":"allow",\n' },
 ];
 
 for (const { name, answer } of forgeries) {
   test(`every client treats ${name} as no answer`, async () => {
-    const fake = await fakeGuard(answer);
+    const secret = 's';
+    const fake = await fakeGuard({ prove: (h) => (h === helloLine(handshakeFor(secret).hello).trim() ? proofLine(handshakeFor(secret).proof) : undefined), answer });
     try {
-      const node = await askGuard({ port: fake.port, secret: 's' }, { type: 'check', command: 'git push --force' }, 3000);
-      assert.equal(node.ok, false, 'askGuard');
-      const ask = await nodeAsk(fake.port, 's');
-      assert.equal(ask.code, 3, `ask.js: ${ask.out}`);
-      const bash = await bashAsk(fake.port, 's');
-      assert.equal(bash.rc, 3, `bash: ${bash.reply}`);
-      assert.doesNotMatch(bash.reply, /within/, 'bash read the forged answer, not a timeout');
+      await everyClientRefuses(fake, secret);
+      assert.match(fake.received(), /"secret":"s"/, 'the proof was right, so the request was sent');
     } finally {
       await fake.close();
     }
@@ -493,7 +608,7 @@ const net = require('net');
 const port = Number(process.argv[1]);
 const until = Date.now() + Number(process.argv[2]);
 const junk = Buffer.from('garbage that is not json\\n'.repeat(4000));
-const counts = { silent: 0, junk: 0, slow: 0, oversized: 0, forged: 0 };
+const counts = { silent: 0, junk: 0, slow: 0, oversized: 0, forged: 0, forgedHello: 0 };
 const open = (onConnect) => {
   const s = net.connect({ port, host: '127.0.0.1' });
   s.on('error', () => undefined);
@@ -514,14 +629,16 @@ const oversized = () => { if (Date.now() < until) open((s) => { counts.oversized
 oversized();
 const forged = () => { if (Date.now() < until) open((s) => { counts.forged++; s.write(JSON.stringify({ v: 1, secret: 'f'.repeat(64), id: String(Math.random()), type: 'check', command: 'rm -rf /' }) + '\\n'); }).on('close', () => setImmediate(forged)); };
 for (let i = 0; i < 2; i++) forged();
+const forgedHello = () => { if (Date.now() < until) open((s) => { counts.forgedHello++; s.write(JSON.stringify({ v: 2, hello: 'f'.repeat(64) }) + '\\n'); }).on('close', () => setImmediate(forgedHello)); };
+for (let i = 0; i < 2; i++) forgedHello();
 const stop = () => { process.stdout.write(JSON.stringify(counts) + '\\n', () => process.exit(0)); };
 process.on('SIGTERM', stop);
 setTimeout(stop, Number(process.argv[2]));
 `;
 
 /**
- * One request as the bash hook sends it (one connection, the request line, one answer line), so the
- * time measured is the guard's and the wire's, not a client library's.
+ * One request as the bash hook sends it (one connection: the hello, the proof, the request line,
+ * one answer line), so the time measured is the guard's and the wire's, not a client library's.
  */
 function shellAsk(port: number, secret: string, command: string, timeoutMs = 5000): Promise<{ ok: boolean; why?: string }> {
   const id = randomBytes(16).toString('hex');
@@ -535,11 +652,21 @@ function shellAsk(port: number, secret: string, command: string, timeoutMs = 500
     };
     const timer = setTimeout(() => done(false, 'no answer in time'), timeoutMs);
     s.setEncoding('utf8');
-    s.on('connect', () => s.write(`{"v":1,"secret":"${secret}","id":"${id}","type":"check","command":${JSON.stringify(command)},"cwd":"/tmp","source":{"kind":"terminal","shell":"bash","pid":${process.pid}}}\n`));
+    const { hello: h, proof } = handshakeFor(secret);
+    let proven = false;
+    s.on('connect', () => s.write(helloLine(h)));
     s.on('data', (d: string) => {
       data += d;
       const nl = data.indexOf('\n');
-      if (nl >= 0) done(data.slice(0, nl).includes(`"id":"${id}"`), data.slice(0, nl));
+      if (nl < 0) return;
+      if (!proven) {
+        if (data.slice(0, nl + 1) !== proofLine(proof)) return done(false, `no proof: ${data}`);
+        proven = true;
+        data = data.slice(nl + 1);
+        s.write(`{"v":2,"secret":"${secret}","id":"${id}","type":"check","command":${JSON.stringify(command)},"cwd":"/tmp","source":{"kind":"terminal","shell":"bash","pid":${process.pid}}}\n`);
+        return;
+      }
+      done(data.slice(0, nl).includes(`"id":"${id}"`), data.slice(0, nl));
     });
     s.on('error', (e) => done(false, e.message));
     s.on('close', () => done(false, 'closed without an answer'));

@@ -16,6 +16,7 @@ import { startGuardServer } from '../../src/channel/server';
 import type { GuardHandler } from '../../src/channel/server';
 import { askGuard } from '../../src/channel/client';
 import { registerWindow } from '../../src/channel/registry';
+import { handshakeFor, proofLine } from '../../src/channel/protocol';
 import { openAuditLog, parseAuditEntry, verifyAuditText } from '../../src/audit/auditLog';
 import type { AuditEntry, AuditFields } from '../../src/audit/auditLog';
 import { environmentFrom } from '../../src/engine/environment';
@@ -409,7 +410,7 @@ test('a guard process killed while a production terminal waits: the script is re
         cwd: dir,
         env: {
           PATH: process.env.PATH, BASH_ENV: join(ROOT, 'shell', 'interlock-noninteractive.bash'), INTERLOCK_HOOK_DIR: join(ROOT, 'shell'),
-          INTERLOCK_PORT: ready[1], INTERLOCK_SECRET: ready[2], INTERLOCK_PRODUCTION: '1', INTERLOCK_ENVIRONMENT: 'production', INTERLOCK_ASK_TIMEOUT: '10',
+          INTERLOCK_PORT: ready[1], INTERLOCK_SECRET: ready[2], INTERLOCK_HELLO: handshakeFor(ready[2]).hello, INTERLOCK_PROOF: handshakeFor(ready[2]).proof, INTERLOCK_PRODUCTION: '1', INTERLOCK_ENVIRONMENT: 'production', INTERLOCK_ASK_TIMEOUT: '10',
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -453,7 +454,10 @@ test('the agent hook with a dead or dying window: the agent asks (outside produc
   assert.ok(!existsSync(stale.file), 'the dead window’s file was cleaned up');
 
   // 2. The window accepts the request and dies before answering (its host was killed mid-request).
-  const dying = createServer((s) => s.once('data', () => s.destroy()));
+  const dying = createServer((s) => s.once('data', () => {
+    s.write(proofLine(handshakeFor('s').proof));
+    s.once('data', () => s.destroy());
+  }));
   await new Promise<void>((r) => dying.listen(0, '127.0.0.1', r));
   const entry = registerWindow({ pid: process.pid, port: (dying.address() as { port: number }).port, secret: 's', folders: [workspace], app: 'test' }, env);
   try {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGuardServer } from '../../src/channel/server';
 import type { GuardHandler, GuardServer } from '../../src/channel/server';
+import { handshakeFor } from '../../src/channel/protocol';
 import type { GuardRequest } from '../../src/channel/protocol';
 
 export interface PtyOptions {
@@ -227,6 +228,8 @@ export function hookEnv(shell: ShellName, port: number, secret: string): Record<
     INTERLOCK_HOOK_DIR: HOOK_DIR,
     INTERLOCK_PORT: String(port),
     INTERLOCK_SECRET: secret,
+    INTERLOCK_HELLO: handshakeFor(secret).hello,
+    INTERLOCK_PROOF: handshakeFor(secret).proof,
     INTERLOCK_PROGRAMS: ' git rm sudo kubectl terraform dd ',
     INTERLOCK_PROGRAM_GLOBS: 'mkfs* python*',
     INTERLOCK_FAST_PATH: '1',

@@ -8,10 +8,15 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOOK_DIR, PROMPT, SHELLS, ShellSession, closedPort, hasProgram, hookEnv, startTestGuard } from './pty';
+import { newSecret } from '../../src/channel/server';
+import { handshakeFor, proofLine } from '../../src/channel/protocol';
+import { endpointFile, writeEndpoint } from '../../src/channel/registry';
 import type { ShellName, TestGuard } from './pty';
 
 function missing(shell: string): string | undefined {
@@ -34,6 +39,45 @@ function forEachShell(body: (shell: ShellName) => void): void {
 }
 
 const REFUSED = /interlock: not run: refused by the test guard \(test\/deny-me\)/;
+
+
+/**
+ * Another user's process on the port of a window that is gone: it does not know the secret, makes
+ * up a proof, and answers "allow" to anything. Records what it was sent.
+ */
+async function startSquatter(port = 0): Promise<{ port: number; received: () => string; close: () => Promise<void> }> {
+  const chunks: string[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((s) => {
+    sockets.add(s);
+    s.setEncoding('utf8');
+    s.on('error', () => undefined);
+    s.on('data', (d: string) => {
+      chunks.push(d);
+      for (const line of d.split('\n').filter(Boolean)) {
+        let id: unknown;
+        try {
+          id = (JSON.parse(line) as { id?: unknown }).id;
+        } catch {
+          // not JSON: answered all the same
+        }
+        s.write(id === undefined ? proofLine('0'.repeat(64)) : JSON.stringify({ v: 2, id, outcome: 'allow', decision: 'allow', by: 'person', message: 'squatter' }) + '\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.address() as { port: number }).port,
+    received: () => chunks.join(''),
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
+  };
+}
 
 forEachShell((shell) => {
   describe(`${shell}: guarded terminal`, () => {
@@ -174,6 +218,16 @@ forEachShell((shell) => {
         assert.doesNotMatch(out2, /bashdb|debugger/);
       });
 
+      test("a script that names the hook's internals (the guard's address is in such variables) is stopped there", async () => {
+        const script = sh.path('retarget.sh');
+        writeFileSync(script, [`touch ${sh.path('rt-before')}`, '__interlock_port=1', `touch ${sh.path('rt-after')}`, ''].join('\n'));
+        const out = await sh.run(`bash ${script}; echo "rc=$?"`);
+        assert.equal(existsSync(sh.path('rt-before')), true);
+        assert.equal(existsSync(sh.path('rt-after')), false);
+        assert.match(out, /interlock: not run: the command names Interlock's own hook; refused at .*retarget\.sh:2: __interlock_port=1/);
+        assert.match(out, /rc=126\n/);
+      });
+
       test('set -o vi keeps the guard', async () => {
         await sh.run('set -o vi');
         await sh.run(`touch ${sh.path('vi-flagged')} # DENYME`);
@@ -275,6 +329,94 @@ forEachShell((shell) => {
         assert.match(out, /user-env=yes\n/);
       });
     }
+  });
+
+  describe(`${shell}: a port squatter and a guard that moved`, () => {
+    const cases = [
+      { name: 'production: refused', env: { INTERLOCK_PRODUCTION: '1', INTERLOCK_UNREACHABLE: 'allow' }, runs: false, says: /interlock: not run: what listens on 127\.0\.0\.1:\d+ is not this window's guard.*commands in production are refused/ },
+      { name: 'elsewhere, deny: refused', env: { INTERLOCK_UNREACHABLE: 'deny' }, runs: false, says: /interlock: not run: what listens on .* is not this window's guard/ },
+      { name: 'elsewhere, allow: runs unchecked, with a warning', env: { INTERLOCK_UNREACHABLE: 'allow' }, runs: true, says: /interlock: warning: what listens on .* is not this window's guard.*running it unchecked/ },
+    ] as const;
+    for (const c of cases) {
+      test(`a squatter on the guard's port is never told the secret, and counts as no guard (${c.name})`, async () => {
+        const squatter = await startSquatter();
+        const secret = newSecret();
+        const sh = await ShellSession.start({ shell, port: squatter.port, secret, env: c.env });
+        try {
+          const marker = sh.path('squatted');
+          const out = await sh.run(`touch ${marker} && echo "squatted"`);
+          assert.match(out, c.says);
+          assert.equal(existsSync(marker), c.runs);
+          const got = squatter.received();
+          assert.ok(got.includes(handshakeFor(secret).hello), 'the shell did reach the squatter');
+          assert.ok(!got.includes(secret), 'the squatter received no secret');
+          assert.ok(!got.includes(handshakeFor(secret).proof), 'nor the proof');
+          assert.ok(!got.includes('squatted'), 'nor the command');
+        } finally {
+          await sh.close();
+          await squatter.close();
+        }
+      });
+    }
+
+    test('the guard restarts on a new port: an old terminal\'s next command reaches it through the endpoint file', async () => {
+      const registry = join(mkdtempSync(join(tmpdir(), 'interlock-endpoint-')), 'reg');
+      const file = endpointFile('window-1', { INTERLOCK_REGISTRY_DIR: registry });
+      const first = await startTestGuard();
+      writeEndpoint(file, { port: first.server.port, secret: first.server.secret });
+      // Production: a command that found no guard would be refused, so one that runs was allowed.
+      const sh = await ShellSession.start({ shell, port: first.server.port, secret: first.server.secret, env: { INTERLOCK_PRODUCTION: '1', INTERLOCK_ENDPOINT_FILE: file } });
+      let second: TestGuard | undefined;
+      let squatter: Awaited<ReturnType<typeof startSquatter>> | undefined;
+      try {
+        await sh.run(`touch ${sh.path('before')} && true`);
+        assert.equal(existsSync(sh.path('before')), true);
+        assert.equal(first.requests.length, 1);
+        // The extension host restarts: the old guard goes, a new one with a new port and secret
+        // writes the endpoint file, and someone else takes the old port.
+        const oldPort = first.server.port;
+        const oldSecret = first.server.secret;
+        await first.server.close();
+        second = await startTestGuard();
+        writeEndpoint(file, { port: second.server.port, secret: second.server.secret });
+        squatter = await startSquatter(oldPort).catch(() => undefined);
+        const out = await sh.run(`touch ${sh.path('after')} && true`);
+        assert.doesNotMatch(out, /interlock:/);
+        assert.equal(existsSync(sh.path('after')), true);
+        assert.equal(second.requests.length, 1);
+        assert.equal(second.requests[0].command, `touch ${sh.path('after')} && true`);
+        if (squatter) assert.ok(!squatter.received().includes(oldSecret), 'the squatter on the old port received no secret');
+        // And stays there: the next command goes to the new guard as well.
+        await sh.run(`touch ${sh.path('flagged')} # DENYME`);
+        assert.equal(existsSync(sh.path('flagged')), false);
+        assert.equal(second.requests.length, 2);
+      } finally {
+        await sh.close();
+        await squatter?.close();
+        await second?.server.close();
+        await first.server.close().catch(() => undefined);
+        rmSync(join(registry, '..'), { recursive: true, force: true });
+      }
+    });
+
+    test('an endpoint file that others can read is not trusted', async () => {
+      const registry = join(mkdtempSync(join(tmpdir(), 'interlock-endpoint-')), 'reg');
+      const file = endpointFile('window-1', { INTERLOCK_REGISTRY_DIR: registry });
+      const guard = await startTestGuard();
+      writeEndpoint(file, { port: guard.server.port, secret: guard.server.secret });
+      chmodSync(file, 0o644);
+      const sh = await ShellSession.start({ shell, port: await closedPort(), secret: newSecret(), env: { INTERLOCK_UNREACHABLE: 'deny', INTERLOCK_ENDPOINT_FILE: file } });
+      try {
+        const out = await sh.run(`touch ${sh.path('loose')} && true`);
+        assert.match(out, /interlock: not run: /);
+        assert.equal(existsSync(sh.path('loose')), false);
+        assert.equal(guard.requests.length, 0);
+      } finally {
+        await sh.close();
+        await guard.server.close();
+        rmSync(join(registry, '..'), { recursive: true, force: true });
+      }
+    });
   });
 
   describe(`${shell}: the guard cannot be reached`, () => {

@@ -35,6 +35,7 @@ set -g __interlock_dir (string replace -r '/$' '' -- $INTERLOCK_HOOK_DIR)
 set -g __interlock_self (status filename)
 set -g __interlock_port "$INTERLOCK_PORT"
 set -g __interlock_secret "$INTERLOCK_SECRET"
+set -g __interlock_endpoint_file "$INTERLOCK_ENDPOINT_FILE"
 set -g __interlock_timeout "$INTERLOCK_ASK_TIMEOUT"
 set -g __interlock_programs " "(string lower -- "$INTERLOCK_PROGRAMS")" "
 set -g __interlock_globs (string split -n ' ' -- "$INTERLOCK_PROGRAM_GLOBS")
@@ -100,7 +101,7 @@ end
 
 function __interlock_ask --argument-names cmd
     set -g __interlock_reply
-    if test -z "$__interlock_port" -o -z "$__interlock_secret"
+    if test -z "$__interlock_endpoint_file"; and test -z "$__interlock_port" -o -z "$__interlock_secret"
         set -g __interlock_reply 'this terminal has no guard address (INTERLOCK_PORT/INTERLOCK_SECRET unset)'
         return 3
     end
@@ -109,9 +110,11 @@ function __interlock_ask --argument-names cmd
         return 3
     end
     # ELECTRON_RUN_AS_NODE makes an Electron binary behave as node; plain node ignores it. The
-    # address comes from the copies taken at startup, not from the environment as it is now.
+    # address comes from the copies taken at startup, not from the environment as it is now; ask.js
+    # reads the endpoint file first (where the guard listens now, should it have moved since).
     set -l out (printf '%s' $cmd | ELECTRON_RUN_AS_NODE=1 INTERLOCK_PORT=$__interlock_port INTERLOCK_SECRET=$__interlock_secret \
-        INTERLOCK_ASK_TIMEOUT=$__interlock_timeout $__interlock_node $__interlock_dir/ask.js --shell fish --pid $fish_pid --cwd $PWD 2>/dev/null)
+        INTERLOCK_ENDPOINT_FILE=$__interlock_endpoint_file INTERLOCK_ASK_TIMEOUT=$__interlock_timeout \
+        $__interlock_node $__interlock_dir/ask.js --shell fish --pid $fish_pid --cwd $PWD 2>/dev/null)
     set -l rc $status
     set -g __interlock_reply (string replace -ra '[\x00-\x1f\x7f]' ' ' -- "$out[1]")
     switch $rc
