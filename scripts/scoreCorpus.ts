@@ -1,7 +1,7 @@
 // Score the peers' corpus and list the misses: `node --import tsx scripts/scoreCorpus.ts [category…]`.
 // Builds its own private copy of the CLI first, so it never races a build of dist/.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DISPUTED, corpusAvailable, readCorpus, runCorpus, score, table } from '../test/unit/corpus';
@@ -29,6 +29,25 @@ try {
   const misses = inScope.filter((s) => !DISPUTED[s.id] && (s.expect === 'flag') !== s.flagged);
   console.log(`\n${misses.length} misses:`);
   for (const m of misses) console.log(`${m.expect === 'flag' ? 'MISSED' : 'FALSEPOS'} ${m.id} [${m.category}] ${JSON.stringify(m.command).slice(0, 160)} ${m.rules.join(',')}`);
+  // The same figures with the disputed lines scored as the peers label them.
+  const all = { flag: 0, caught: 0, allow: 0, falsePositives: 0 };
+  for (const s of inScope) {
+    if (s.expect === 'flag') {
+      all.flag++;
+      if (s.flagged) all.caught++;
+    } else {
+      all.allow++;
+      if (s.flagged) all.falsePositives++;
+    }
+  }
+  const r = (n: number, d: number): string => (d === 0 ? '—' : (n / d).toFixed(3));
+  console.log(`\nWith disputed lines scored as labelled: recall ${r(all.caught, all.flag)} (${all.caught}/${all.flag}), false positives ${r(all.falsePositives, all.allow)} (${all.falsePositives}/${all.allow}).`);
+  // A dispute Interlock no longer needs: its answer now matches the peer's label.
+  // Lines whose answer follows the scorer's own environment (TMPDIR set or not) are kept either way.
+  const envFile = join(root, 'test', 'disputes', 'environment.json');
+  const byEnvironment = new Set(existsSync(envFile) ? Object.keys(JSON.parse(readFileSync(envFile, 'utf8')) as Record<string, string>) : []);
+  const agreed = inScope.filter((s) => DISPUTED[s.id] && !byEnvironment.has(s.id) && (s.expect === 'flag') === s.flagged);
+  if (agreed.length > 0) console.log(`\n${agreed.length} disputes where Interlock now agrees with the label (remove them): ${agreed.map((s) => s.id).join(', ')}`);
   console.log(`\n${Object.keys(DISPUTED).length} disputed labels (not scored):`);
   for (const [id, why] of Object.entries(DISPUTED)) console.log(`  ${id}: ${why}`);
 } finally {

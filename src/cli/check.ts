@@ -84,7 +84,7 @@ async function decide(req: Request, overrides?: Record<string, string>): Promise
   }
   const engine = engineFor(resolved.workspacePack, resolved.configFile);
   const environmentAt = req.env ? undefined : environmentLookup(home, req.vars, warn);
-  const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader, environmentAt });
+  const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader, environmentAt, vars: req.vars });
   if (resolved.configError && resolved.environment.production === false) {
     // A broken rule file must not make a workspace look safer than it is.
     d.reasons.push({ rule: 'interlock/workspace-config', message: `The workspace rule file is invalid (${resolved.configError}); the environment is unknown.`, decision: 'allow', risk: 'none' });

@@ -8,13 +8,14 @@ import type { BashGrammar } from './grammar';
 import { ParseCancelled } from './grammar';
 import { EMPTY_EXPANSIONS, basename, unwrapCommand } from './unwrap';
 import type { Effective, FileReader } from './unwrap';
-import { analyse, matchedWrites, matches } from './match';
+import { matchedWrites, matches } from './match';
+import { analyse } from './analyse';
 import type { FileWrite } from './fileWrites';
-import type { Analysed } from './match';
+import type { Analysed } from './analyse';
 import type { HttpRequest } from './http';
 import type { MatchContext } from './match';
 import type { Pack, ProgramSpec, Rule } from './packs';
-import { glob } from './match';
+import { glob } from './glob';
 import { commandFacts } from './context';
 import type { FactPolicy } from './context';
 import { DEFAULT_PRODUCTION_PATTERNS } from './environment';
@@ -107,6 +108,25 @@ export interface EvaluateOptions {
    * the adapter resolves its rule files the way it resolved the starting folder's.
    */
   environmentAt?: (cwd: string) => EnvironmentInfo | undefined;
+  /**
+   * The environment variables the command will run with. Temp-directory variables are read from
+   * here (unset is empty: `rm -rf "$TMPDIR"/*` is `rm -rf /*` then); without it they are taken as set.
+   */
+  vars?: Record<string, string | undefined>;
+}
+
+/** Variables path classification would otherwise take as a temp directory (paths.ts). */
+const TEMP_VARS = ['TMPDIR', 'TMP', 'TEMP', 'RUNNER_TEMP'];
+
+/** A line's scope seeded with what the check's environment says of the temp-directory variables. */
+function seededScope(vars: EvaluateOptions['vars']): ReturnType<typeof newScope> {
+  const scope = newScope();
+  if (!vars) return scope;
+  for (const name of TEMP_VARS) {
+    const value = vars[name];
+    scope.vars.set(name, value ? { value, dynamic: false } : { value: '', dynamic: false, unset: true });
+  }
+  return scope;
 }
 
 export const UNKNOWN_ENVIRONMENT: EnvironmentInfo = { label: 'unknown', production: false, source: 'none', facts: [] };
@@ -174,7 +194,7 @@ function bounded(grammar: BashGrammar | undefined, clock: Clock): BashGrammar | 
 }
 
 function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Decision {
-  const scope = newScope();
+  const scope = seededScope(opts.vars);
   const grammar = bounded(opts.grammar, clock);
   const parsed = parseCommandLine(line, {
     grammar,
@@ -194,7 +214,10 @@ function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Deci
   const seen = new Set<string>();
   const lineFacts: EnvironmentInfo['facts'] = [];
   const policy = opts.policy ?? { productionPatterns: DEFAULT_PRODUCTION_PATTERNS, productionHosts: [] };
-  const unwrapCtx = { grammar, reader: opts.reader, cwd: opts.cwd, home: opts.home, scope, issues };
+  // Files the line writes with known text (`echo … > drop.sql && psql -f drop.sql`): read by unwrapping and by content matchers.
+  const written = new Map<string, string>();
+  ctx.written = written;
+  const unwrapCtx = { grammar, reader: opts.reader, cwd: opts.cwd, home: opts.home, scope, issues, written };
   let cwd = opts.cwd;
   let outOfTime = false;
   // The line's environment: the starting folder's, or a production folder's it moves into.
@@ -218,7 +241,7 @@ function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Deci
         cwd = followCd(eff, cwd, opts.home);
         noteTerraformWorkspace(eff, scope.vars);
       }
-      const facts = commandFacts(eff, policy, scope.vars);
+      const facts = commandFacts(eff, policy, scope.vars, { cwd: ctx.paths.cwd, home: opts.home, reader: opts.reader });
       for (const f of facts) if (!lineFacts.some((x) => x.kind === f.kind && x.value === f.value)) lineFacts.push(f);
       const environment = facts.length > 0 ? { ...base, production: true, facts: [...base.facts, ...facts] } : base;
       for (const r of matchCommand(eff, opts.rules, { ...ctx, environment })) {

@@ -4,7 +4,7 @@
  * a redirect, `cp`, `mv`, `sed -i`, `curl -o`, `git checkout -- f` or an agent's own file tool.
  * Pure: reads the parsed command only; whether a path is a directory is guessed from its spelling.
  */
-import type { Analysed } from './match';
+import type { Analysed } from './analyse';
 import type { Word } from './types';
 
 /** A file a command (or an agent's file tool) changes. */

@@ -5,10 +5,10 @@
  * sends a local file, the body, and any GraphQL mutation names in it. Option values come from the
  * pack's `programs` spec, so a value is never mistaken for a URL.
  */
-import type { Analysed } from './match';
+import type { Analysed } from './analyse';
 import type { FileReader } from './unwrap';
 import { basename, literalOutput } from './unwrap';
-import { glob } from './match';
+import { glob } from './glob';
 
 export interface HttpRequest {
   method: string;

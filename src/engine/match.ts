@@ -4,8 +4,14 @@
  * context conditions. Every matcher present must hold.
  */
 import { Minimatch, braceExpand } from 'minimatch';
+import { glob } from './glob';
+import type { Analysed, Option } from './analyse';
 import type { Effective, FileReader } from './unwrap';
 import { basename, literalOutput, wrappedArgv } from './unwrap';
+
+export { analyse } from './analyse';
+export type { Analysed } from './analyse';
+export { glob } from './glob';
 import type { MatchSet, ProgramSpec, Rule } from './packs';
 import { classifyPath } from './paths';
 import type { PathClass, PathContext } from './paths';
@@ -14,6 +20,8 @@ import { findSecrets } from './secrets';
 import { httpRequest, hostMatches } from './http';
 import type { HttpRequest } from './http';
 import { fileWrites } from './fileWrites';
+import { TARGET_KIND_NAMES, targetKinds } from './effects';
+import type { TargetKind } from './effects';
 import type { FileWrite } from './fileWrites';
 import { normalizePath } from './paths';
 import type { EnvironmentInfo, SimpleCommand, Word } from './types';
@@ -23,140 +31,8 @@ export interface MatchContext {
   paths: PathContext;
   programs: Map<string, ProgramSpec>;
   reader?: FileReader;
-}
-
-interface Option {
-  name: string;
-  value?: string;
-  /** Letters of a short-option cluster (`-rf` → r, f). */
-  letters?: string;
-}
-
-/** A command read against its program's spec: options apart from positional words. */
-export interface Analysed {
-  cmd: Effective;
-  program: string;
-  options: Option[];
-  positionals: Word[];
-  words: Word[];
-  cache: Map<string, unknown>;
-}
-
-/** Options that take a value: always, or only when the next word is one of listed choices. */
-type ValueSpec = Map<string, RegExp | true>;
-const valueSpecs = new WeakMap<ProgramSpec, ValueSpec>();
-
-function valueSpec(spec: ProgramSpec | undefined): ValueSpec {
-  if (!spec) return new Map();
-  let m = valueSpecs.get(spec);
-  if (!m) {
-    m = new Map();
-    for (const entry of spec.optionsWithValue ?? []) {
-      // `--track=(direct|inherit)`: takes the next word only if it is one of those.
-      const choice = /^(.*?)=\((.*)\)$/.exec(entry);
-      if (choice) m.set(choice[1], new RegExp(`^(${choice[2]})$`));
-      else m.set(entry, true);
-    }
-    valueSpecs.set(spec, m);
-  }
-  return m;
-}
-
-function takesValue(values: ValueSpec, name: string, next: string | undefined): boolean {
-  const v = values.get(name);
-  if (v === undefined || next === undefined) return false;
-  return v === true || v.test(next);
-}
-
-export function analyse(cmd: Effective, spec: ProgramSpec | undefined): Analysed {
-  const values = valueSpec(spec);
-  const options: Option[] = [];
-  const positionals: Word[] = [];
-  const argv = cmd.argv;
-  let endOfOptions = false;
-  for (let i = 1; i < argv.length; i++) {
-    const v = argv[i].value;
-    const next = argv[i + 1]?.value;
-    if (endOfOptions || !v.startsWith('-') || v === '-' || (/^-\d/.test(v) && !values.has(v))) {
-      positionals.push(argv[i]);
-      continue;
-    }
-    if (v === '--') {
-      endOfOptions = true;
-      continue;
-    }
-    if (v.startsWith('--')) {
-      const eq = v.indexOf('=');
-      if (eq > 0) options.push({ name: v.slice(0, eq), value: v.slice(eq + 1) });
-      else if (takesValue(values, v, next)) options.push({ name: v, value: argv[++i].value });
-      else options.push({ name: v });
-      continue;
-    }
-    if (takesValue(values, v, next)) {
-      options.push({ name: v, value: argv[++i].value });
-      continue;
-    }
-    // Single-dash long options (`-target=x`, terraform and Go tools) carry their value after `=`.
-    const eqShort = v.indexOf('=');
-    if (eqShort > 2 && values.has(v.slice(0, eqShort))) {
-      options.push({ name: v.slice(0, eqShort), value: v.slice(eqShort + 1) });
-      continue;
-    }
-    // A short cluster: letters until one that takes a value, whose value is the rest or the next word.
-    let letters = '';
-    let consumedNext = false;
-    for (let k = 1; k < v.length; k++) {
-      const letter = v[k];
-      letters += letter;
-      if (values.get(`-${letter}`) === true) {
-        const rest = v.slice(k + 1);
-        options.push({ name: `-${letter}`, value: rest || next });
-        if (!rest) consumedNext = true;
-        break;
-      }
-    }
-    options.push({ name: v, letters });
-    if (consumedNext) i++;
-  }
-  return { cmd, program: basename(argv[0]?.value ?? '').toLowerCase(), options, positionals, words: argv.slice(1), cache: new Map() };
-}
-
-/** A compiled glob: a literal to compare, or minimatch's RegExp (false when it can never match). */
-interface CompiledGlob {
-  literal?: string;
-  re?: RegExp | false;
-  /** The pattern has a `/`, so values are matched as paths, not as one segment. */
-  slashes: boolean;
-}
-
-// Compiled once per pattern: matching is on the hot path of every decision (rules × words).
-const globCache = [new Map<string, CompiledGlob>(), new Map<string, CompiledGlob>()];
-
-/** The RegExp source and flags minimatch compiles a glob to. */
-function compileGlob(pattern: string, nocase: boolean): [string, string] | false {
-  const re = new Minimatch(pattern, { dot: true, nocase, nocomment: true, nonegate: true }).makeRe();
-  return re === false ? false : [re.source, re.flags];
-}
-
-/**
- * Glob match (minimatch) with a fast path for literal patterns. A pattern without `/` treats the
- * value as one segment, so `:*` matches `:refs/tags/v1` and `+*` matches `+HEAD:main`.
- */
-export function glob(value: string, pattern: string, nocase = false): boolean {
-  if (pattern === '*') return value.length > 0;
-  const cache = globCache[nocase ? 1 : 0];
-  let c = cache.get(pattern);
-  if (c === undefined) {
-    if (!/[*?[\]{}!()]/.test(pattern)) c = { literal: nocase ? pattern.toLowerCase() : pattern, slashes: false };
-    else {
-      const compiled = compileGlob(pattern, nocase);
-      c = { re: compiled === false ? false : new RegExp(compiled[0], compiled[1]), slashes: pattern.includes('/') };
-    }
-    cache.set(pattern, c);
-  }
-  if (c.literal !== undefined) return (nocase ? value.toLowerCase() : value) === c.literal;
-  if (c.re === false || c.re === undefined) return false;
-  return c.re.test(c.slashes || !value.includes('/') ? value : value.replace(/\//g, '\u2215'));
+  /** Files written earlier on the same line with known text, by absolute path. */
+  written?: Map<string, string>;
 }
 
 function hasFlag(options: Option[], spec: string): boolean {
@@ -271,6 +147,7 @@ function coversGuarded(path: string, pattern: string): boolean {
 /** Does a file write hit a guarded-path glob (or path class)? Relative paths resolve against the working directory. */
 export function writeMatches(w: FileWrite, pattern: string, ctx: MatchContext): boolean {
   if (PATH_CLASS_NAMES.has(pattern)) return classifyPath(w.path, w.dynamic === true, ctx.paths) === pattern;
+  if (TARGET_KIND_NAMES.has(pattern)) return targetKinds(w.path, w.dynamic === true, ctx.paths).includes(pattern as TargetKind);
   const pat = homeGlob(pattern, ctx.paths.home.replace(/\/+$/, ''));
   const abs = resolveWrite(w, ctx);
   if (abs === undefined) {
@@ -300,7 +177,9 @@ function expanded(pattern: string): string[] {
 
 /** The command's file writes, whose text (when the rule asks about it) is unknown or matches. */
 function writesFor(a: Analysed, rule: Rule): FileWrite[] {
-  const all = memo(a, 'writes', () => fileWrites(a));
+  const every = memo(a, 'writes', () => fileWrites(a));
+  const how = rule.writeHow;
+  const all = how ? every.filter((w) => how.includes(w.how)) : every;
   const text = rule.writeText;
   if (!text || all.length === 0) return all;
   const re = regex(text.pattern, 'im');
@@ -355,8 +234,11 @@ function readPipedFile(cmd: SimpleCommand, ctx: MatchContext): string | undefine
 }
 
 function readRelative(path: string, ctx: MatchContext): string | undefined {
-  if (!ctx.reader || /[$`]/.test(path)) return undefined;
+  if (/[$`]/.test(path)) return undefined;
   const abs = path.startsWith('/') ? path : `${ctx.paths.cwd.replace(/\/+$/, '')}/${path}`;
+  const known = ctx.written?.get(normalizePath(abs));
+  if (known !== undefined) return known;
+  if (!ctx.reader) return undefined;
   const text = ctx.reader.readFile(abs);
   return text !== undefined && text.length <= 1024 * 1024 ? text : undefined;
 }

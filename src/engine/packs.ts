@@ -47,6 +47,8 @@ export interface Rule {
   writes?: MatchSet;
   /** With `writes`: only writes whose text is unknown or matches this (case-insensitive) regular expression. */
   writeText?: { pattern: string };
+  /** With `writes`: only changes of these kinds (`delete`, `write`…), e.g. a database deleted but not created. */
+  writeHow?: ('write' | 'append' | 'delete' | 'move' | 'edit' | 'mode')[];
   decision: DecisionKind;
   /** With decision allow: rules silenced for the commands this one matches (a loosening). */
   overrides?: string[];

@@ -19,6 +19,8 @@ export class GrammarNeeded extends Error {
 export interface Variable {
   value: string;
   dynamic: boolean;
+  /** Known to be unset (from the check's environment): it expands to nothing. */
+  unset?: true;
 }
 
 /** What earlier parts of the same line defined: later parts see it, as the shell would. */
@@ -483,7 +485,11 @@ class Walker {
       if (r.stdin) stdin = r.stdin;
     }
     const body = node.childForFieldName('body');
-    const last = body ? this.visit(body, { redirects, stdin, extraArgs }) : undefined;
+    let last = body ? this.visit(body, { redirects, stdin, extraArgs }) : undefined;
+    if (!body && redirects.length > 0) {
+      // `> file` alone truncates (or creates) the file, as `: > file` does: an empty command with its redirects.
+      last = this.emit({ argv: [], assignments: [], redirects, stdin, span: this.span(node) });
+    }
     // `cat <<EOF | sh` — the pipe after a heredoc start belongs to the statement it redirects.
     let previous = last;
     for (const cont of continuations) {
@@ -649,6 +655,8 @@ class Walker {
   /** A word node's value as one or more words, applying bash's splitting of unquoted expansions. */
   private split(node: TsNode, r: WordResult): Word[] {
     const span = this.span(node);
+    // An unquoted expansion known to be empty is no word at all: `rm -rf $EMPTY` is `rm -rf`.
+    if (r.split && !r.dynamic && r.value.trim() === '') return [];
     if (r.split && /\s/.test(r.value.trim())) {
       return r.value.trim().split(/\s+/).map((value) => ({ value: normalizeDashes(value), span, dynamic: r.dynamic }));
     }
@@ -721,6 +729,11 @@ class Walker {
     const text = node.text;
     const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*|[0-9@*#?$!-])(?:(:?[-=+?])(.*?))?\}?$/s.exec(text);
     const known = m ? this.ctx.scope.vars.get(m[1]) : undefined;
+    if (m && known?.unset) {
+      // Unset in the check's environment: empty, or the default `${VAR:-x}` / `${VAR=x}` names.
+      const fallback = m[2] && /[-=]$/.test(m[2]) ? m[3] ?? '' : '';
+      return { value: fallback, dynamic: /[$`]/.test(fallback), split: true };
+    }
     if (m && known && (!m[2] || m[2].includes('-') || m[2].includes('='))) return { ...known, split: true };
     if (m && m[2] && (m[2].endsWith('-') || m[2].endsWith('='))) {
       // ${VAR:-default}: when VAR is unknown here, the default is the likely value.

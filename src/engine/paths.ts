@@ -139,7 +139,7 @@ export function classifyPath(raw: string, dynamic: boolean, ctx: PathContext): P
   // Likewise a home directory under /tmp (sandboxes, CI) is still a home.
   const inTempHome = TEMP_DIRS.some((d) => under(home, d)) && under(target, home) && !under(target, cwd);
   // The home directory itself is a home wherever it sits, inside the working folder too.
-  if (target === home && (!globbed || inTempHome)) return 'home';
+  if (target === home && (!globbed || whole || inTempHome)) return 'home';
   if (!inTempWorkspace && !inTempHome && TEMP_DIRS.some((d) => under(target, d))) return 'temp';
   if (under(target, cwd)) {
     const rel = target === cwd ? [] : target.slice(cwd.length + 1).split('/');
@@ -153,7 +153,7 @@ export function classifyPath(raw: string, dynamic: boolean, ctx: PathContext): P
   // Files a pattern picks in a home (`find ~ -name '*.log'`): not the home itself.
   if (globbed && !whole && under(target, home)) return globTailClass(tail) ?? 'home-data';
   if (under(cwd, target)) return target === home ? 'home' : SYSTEM_DIRS.includes(target) ? 'system' : 'parent';
-  if (target === home && (!globbed || inTempHome)) return 'home';
+  if (target === home && (!globbed || whole || inTempHome)) return 'home';
   if (under(target, home)) {
     const rel = [...target.slice(home.length + 1).split('/'), ...tail];
     if (rel.some((seg) => DISPOSABLE_NAMES.has(seg)) && !rel.some((seg) => seg.startsWith('.') && !DISPOSABLE_NAMES.has(seg))) return 'disposable';

@@ -8,6 +8,7 @@ import { GrammarNeeded, decodeAnsiC, newScope, normalizeDashes, parseCommandLine
 import type { ParseContext, Scope } from './parse';
 import type { BashGrammar } from './grammar';
 import type { ParseIssue, SimpleCommand, Span, Word } from './types';
+import { normalizePath } from './paths';
 import { deletionsInCode, extractInterpreterCode, shellStringsInCode, stdinCodeLanguage } from './interpreters';
 import type { InterpreterCode } from './interpreters';
 
@@ -31,6 +32,8 @@ export interface UnwrapContext {
   issues: ParseIssue[];
   /** Unwrapping steps left for this line; set on first use. */
   budget?: number;
+  /** Files an earlier command of the line wrote with text known here (`echo … > x.sh`), by absolute path. */
+  written?: Map<string, string>;
 }
 
 /** A command after unwrapping, with inline code attached when an interpreter runs some. */
@@ -127,6 +130,7 @@ function skipOptions(argv: Word[], from: number, withValue: string[], positional
 /** Unwrap one parsed command into every command it effectively runs. */
 export function unwrapCommand(cmd: SimpleCommand, ctx: UnwrapContext): Effective[] {
   const out: Effective[] = [];
+  noteWrittenScript(cmd, ctx);
   peel(cmd, ctx, out);
   return out;
 }
@@ -161,8 +165,8 @@ function peel(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): void {
 /** `via` of a command read with its glued expansions empty (see `emptyReading`). */
 export const EMPTY_EXPANSIONS = 'unknown expansions as empty';
 const UNRESOLVED = /\$\{[^{}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$[0-9@*#?$!-]|\$\([^()]*\)|`[^`]*`/g;
-/** Variables path classification takes as set (paths.ts): they are not read as empty. */
-const ASSUMED_SET = /^\$\{?(HOME|TMPDIR|TMP|TEMP|RUNNER_TEMP|PWD)\b/;
+/** Variables path classification takes as set (paths.ts), and `$(mktemp …)`, which always prints a path: they are not read as empty. */
+const ASSUMED_SET = /^\$\{?(HOME|TMPDIR|TMP|TEMP|RUNNER_TEMP|PWD)\b|^\$\(\s*mktemp\b|^`\s*mktemp\b/;
 
 /**
  * The command as it runs when expansions Interlock cannot resolve, glued to literal text, are
@@ -262,6 +266,14 @@ function peelOnce(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Sim
       return undefined;
     case 'watch':
       return unwrapWatch(cmd, ctx, out);
+    case 'sed':
+    case 'gsed':
+      unwrapSed(cmd, ctx, out);
+      return undefined;
+    case 'docker-compose':
+    case 'podman-compose':
+      unwrapCompose(cmd, 1, ctx, out);
+      return undefined;
     case 'xargs':
       unwrapXargs(cmd, ctx, out);
       return undefined;
@@ -313,6 +325,12 @@ function peelOnce(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Sim
   }
   if (lower === 'pwsh' || lower === 'powershell') {
     unwrapPowerShell(cmd, ctx, out);
+    return undefined;
+  }
+  if (argv[0].value.includes('/') && !argv[0].dynamic && ctx.written?.has(absolute(argv[0].value, ctx))) {
+    // A script this line wrote, run by its path.
+    out.push(cmd);
+    script(cmd, argv[0], argv[0].value, ctx, out);
     return undefined;
   }
   const code = extractInterpreterCode(argv, ctx.cwd) ?? stdinCode(cmd, ctx);
@@ -519,6 +537,121 @@ function unwrapWatch(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): 
   return undefined;
 }
 
+const SED_WITH_VALUE = ['-e', '--expression', '-f', '--file', '-l', '--line-length'];
+
+/**
+ * GNU sed runs shell commands from its script: `e COMMAND` runs COMMAND, and the `e` flag of `s`
+ * runs the pattern space after the substitution, which is the replacement text when the pattern
+ * takes the whole line (`s/.*\/rm -rf src/e`). Both are read as a `bash -c` line would be.
+ */
+function unwrapSed(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): void {
+  out.push(cmd);
+  const argv = cmd.argv;
+  const scripts: Word[] = [];
+  let fromFile = false;
+  let operand: Word | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const v = argv[i].value;
+    if (v === '-e' || v === '--expression') {
+      if (argv[i + 1]) scripts.push(argv[++i]);
+    } else if (v.startsWith('--expression=')) scripts.push({ ...argv[i], value: v.slice('--expression='.length) });
+    else if (/^-[nrEsuz]*e./.test(v)) scripts.push({ ...argv[i], value: v.slice(v.indexOf('e') + 1) });
+    else if (v === '-f' || v === '--file' || v.startsWith('--file=')) {
+      fromFile = true;
+      if (!v.includes('=')) i++;
+    } else if (SED_WITH_VALUE.includes(v)) i++;
+    else if (!v.startsWith('-') && operand === undefined) operand = argv[i];
+  }
+  if (scripts.length === 0 && !fromFile && operand) scripts.push(operand);
+  for (const script of scripts) {
+    for (const command of sedShellCommands(script.value).slice(0, MAX_ITEMS)) nested(cmd, command, script.span, 'sed e', ctx, out);
+  }
+}
+
+/** The shell commands a sed script runs: `e COMMAND` lines and the replacement of `s///e`. */
+export function sedShellCommands(script: string): string[] {
+  const found: string[] = [];
+  let i = 0;
+  const n = script.length;
+  const skipBlank = (): void => {
+    while (i < n && /[\s;]/.test(script[i])) i++;
+  };
+  /** Text up to an unescaped delimiter, escapes of the delimiter removed. */
+  const delimited = (delim: string): string => {
+    let text = '';
+    while (i < n && script[i] !== delim) {
+      if (script[i] === '\\' && i + 1 < n) {
+        text += script[i + 1] === delim ? delim : script[i] + script[i + 1];
+        i += 2;
+        continue;
+      }
+      if (script[i] === '\n' && delim !== '\n') break;
+      text += script[i++];
+    }
+    i++;
+    return text;
+  };
+  const restOfLine = (): string => {
+    const end = script.indexOf('\n', i);
+    const text = script.slice(i, end < 0 ? n : end);
+    i = end < 0 ? n : end + 1;
+    return text;
+  };
+  for (let guard = 0; i < n && guard < 1000; guard++) {
+    skipBlank();
+    // An address: line numbers, `$`, `/regex/`, `\cregexc`, ranges and steps, negation.
+    while (i < n) {
+      const c = script[i];
+      if (/[0-9$,~+!\s]/.test(c)) i++;
+      else if (c === '/') {
+        i++;
+        delimited('/');
+        while (i < n && /[IM]/.test(script[i])) i++;
+      } else if (c === '\\' && i + 1 < n) {
+        const d = script[i + 1];
+        i += 2;
+        delimited(d);
+      } else break;
+    }
+    if (i >= n) break;
+    const command = script[i++];
+    if (command === 's' || command === 'y') {
+      const d = script[i++];
+      if (d === undefined) break;
+      const pattern = delimited(d);
+      const replacement = delimited(d);
+      let flags = '';
+      while (i < n && !/[;\n}]/.test(script[i])) {
+        // A `w FILE` flag takes the rest of the line.
+        if (script[i] === 'w') {
+          restOfLine();
+          break;
+        }
+        flags += script[i++];
+      }
+      if (command === 's' && flags.includes('e')) {
+        // What runs is the line after the substitution: exactly the replacement when the pattern
+        // takes the whole line, otherwise the replacement with input text around it.
+        const text = replacement.replace(/\\(.)/g, '$1').replace(/&/g, '');
+        found.push(/^\^?\.\*\$?$/.test(pattern) ? text : `${text}${STDIN_MARKER}`);
+      }
+    } else if (command === 'e') {
+      const text = restOfLine().trim();
+      // A bare `e` runs the pattern space: text from the input, unknown here.
+      found.push(text === '' ? STDIN_MARKER : text);
+    } else if ('aic'.includes(command)) {
+      // Text to add; `a\` continues on the next line, and so does each line ending in a backslash.
+      let text = restOfLine();
+      while (/\\$/.test(text) && i < n) text = restOfLine();
+    } else if ('rRwWbtTvq:'.includes(command)) {
+      restOfLine();
+    } else if (command === '#') {
+      restOfLine();
+    }
+  }
+  return found;
+}
+
 /** Stands for input that arrives on standard input at run time; path classes read it as unknown. */
 const STDIN_MARKER = '{stdin}';
 const FROM_STDIN = (span: Span): Word => ({ value: STDIN_MARKER, span, dynamic: true });
@@ -664,6 +797,11 @@ function unwrapParallel(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]
       nested(base, job.map((w) => w.value).join(' '), job[0].span, 'parallel', ctx, out);
       continue;
     }
+    if (template.length === 1 && new RegExp(`^(?:${custom.source})$`).test(template[0].value)) {
+      // `parallel {}`: each input line is itself the command line.
+      nested(base, job.map((w) => w.value).join(' '), job[0].span, 'parallel', ctx, out);
+      continue;
+    }
     const hasSlot = template.some((w) => custom.test(w.value));
     // Reading 1: the words as given, each input filling a slot or appended as one word.
     const words = hasSlot
@@ -691,6 +829,11 @@ interface FindScan {
   roots: string[];
   /** The one -name pattern that picks the files, when nothing else branches the expression. */
   name?: string;
+  /**
+   * The -name pattern that narrows `-delete`: one given before it. find evaluates left to right,
+   * so `find . -delete -name '*.pyc'` deletes everything before the name is ever tested.
+   */
+  deleteName?: string;
   /** `-delete` as an action (not as a test's argument). */
   deletes: boolean;
   /** Only empty files and directories are selected. */
@@ -717,6 +860,7 @@ function findScan(argv: Word[]): FindScan {
     roots.push(v);
   }
   const names: string[] = [];
+  let namesBeforeDelete = 0;
   let branches = false;
   let deletes = false;
   let empty = false;
@@ -737,13 +881,15 @@ function findScan(argv: Word[]): FindScan {
     } else if (v === '-o' || v === '-or' || v === ',' || v === '!' || v === '-not') {
       branches = true;
     } else if (v === '-delete') {
+      if (!deletes) namesBeforeDelete = names.length;
       deletes = true;
     } else if (v === '-empty') {
       empty = true;
     }
   }
   const name = names.length === 1 && !branches && !names[0].includes('/') ? names[0] : undefined;
-  return { roots: roots.length > 0 ? roots : ['.'], name, deletes, empty, execs };
+  const deleteName = namesBeforeDelete === 1 ? name : undefined;
+  return { roots: roots.length > 0 ? roots : ['.'], name, deleteName, deletes, empty, execs };
 }
 
 /** What `{}` stands for below a starting point: `root/{found}`, or `root/**\/NAME` for one -name test. */
@@ -763,8 +909,9 @@ function unwrapFind(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): v
   for (const root of scan.roots.slice(0, MAX_ITEMS)) {
     const found = foundBelow(root, scan.name);
     if (scan.deletes && !scan.empty) {
-      const recursive = found.endsWith('/{found}');
-      const words: Word[] = ['rm', ...(recursive ? ['-r'] : []), found].map((value, k) => ({ value, span: cmd.span, dynamic: k > 0 && value === found }));
+      const deleted = foundBelow(root, scan.deleteName);
+      const recursive = deleted.endsWith('/{found}');
+      const words: Word[] = ['rm', ...(recursive ? ['-r'] : []), deleted].map((value, k) => ({ value, span: cmd.span, dynamic: k > 0 && value === deleted }));
       peel({ ...withArgv(cmd, words, 'find -delete'), redirects: [] }, ctx, out);
     }
     for (const { at, inner } of scan.execs) {
@@ -967,6 +1114,47 @@ export function wrappedArgv(argv: Word[]): Word[] {
   return a;
 }
 
+function absolute(path: string, ctx: UnwrapContext): string {
+  const expanded = path.replace(/^~(?=\/|$)/, ctx.home);
+  return normalizePath(expanded.startsWith('/') ? expanded : `${ctx.cwd.replace(/\/+$/, '')}/${expanded}`);
+}
+
+/**
+ * `echo 'rm -rf ~' > x.sh`, `cat > s.sh <<EOF … EOF`, `printf … | tee x.sh`: a script written on
+ * the line, whose text is known, so running it later on the same line (`bash x.sh`, `./x.sh`,
+ * `source x.sh`) is read like any other script.
+ */
+function noteWrittenScript(cmd: SimpleCommand, ctx: UnwrapContext): void {
+  const argv = wrappedArgv(cmd.argv);
+  const name = basename(argv[0]?.value ?? '');
+  let text: string | undefined;
+  const targets: { path: Word; append: boolean }[] = [];
+  if (name === 'tee') {
+    const s = cmd.stdin;
+    text = s?.kind === 'text' ? s.text : s?.kind === 'command' ? literalOutput(s.command) : undefined;
+    const append = argv.some((w) => w.value === '-a' || w.value === '--append');
+    for (const w of argv.slice(1)) if (!w.value.startsWith('-')) targets.push({ path: w, append });
+  } else {
+    text = literalOutput(cmd);
+  }
+  for (const r of cmd.redirects) {
+    if (r.target && (r.op === '>' || r.op === '>|' || r.op === '>>' || r.op === '&>')) targets.push({ path: r.target, append: r.op === '>>' });
+  }
+  if (targets.length === 0) return;
+  ctx.written ??= new Map();
+  for (const t of targets) {
+    if (t.path.dynamic || /[$`]/.test(t.path.value)) continue;
+    const abs = absolute(t.path.value, ctx);
+    if (text === undefined) {
+      // Written with text unknown here: whatever was known of it is stale.
+      ctx.written.delete(abs);
+      continue;
+    }
+    const before = t.append ? ctx.written.get(abs) ?? '' : '';
+    ctx.written.set(abs, before ? `${before}\n${text}` : text);
+  }
+}
+
 /** Resolve a script path against the working directory, refusing what lies outside it. */
 function scriptPath(path: string, ctx: UnwrapContext): string | undefined {
   if (path.includes('$') || path.includes('`')) return undefined;
@@ -977,6 +1165,10 @@ function scriptPath(path: string, ctx: UnwrapContext): string | undefined {
 }
 
 function readScript(path: string, cmd: SimpleCommand, ctx: UnwrapContext): string | undefined {
+  if (ctx.written && !/[$`]/.test(path)) {
+    const known = ctx.written.get(absolute(path, ctx));
+    if (known !== undefined) return known;
+  }
   const abs = scriptPath(path, ctx);
   if (!abs || !ctx.reader) return undefined;
   const text = ctx.reader.readFile(abs);
@@ -1131,6 +1323,10 @@ function unwrapContainer(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[
   while (sub < argv.length && argv[sub].value.startsWith('-')) sub += ['-H', '--host', '--context', '-c', '--config', '--log-level', '-l'].includes(argv[sub].value) ? 2 : 1;
   let verb = argv[sub]?.value;
   let at = sub + 1;
+  if (verb === 'compose') {
+    unwrapCompose(cmd, at, ctx, out, false);
+    return;
+  }
   if (verb === 'container' && (argv[at]?.value === 'exec' || argv[at]?.value === 'run')) {
     verb = argv[at].value;
     at++;
@@ -1141,6 +1337,27 @@ function unwrapContainer(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[
   const target = argv[at - 1].value;
   const inner = argv.slice(at);
   peel({ ...withArgv(cmd, inner, `${basename(argv[0].value)} ${verb} ${target}`), depth: cmd.depth + 1, remote: { kind: 'container', target } }, ctx, out);
+}
+
+const COMPOSE_GLOBAL_WITH_VALUE = ['-f', '--file', '-p', '--project-name', '--profile', '--env-file', '--project-directory', '--ansi', '--parallel', '--progress'];
+const COMPOSE_EXEC_WITH_VALUE = ['-e', '--env', '-u', '--user', '-w', '--workdir', '--index'];
+const COMPOSE_RUN_WITH_VALUE = [
+  '-e', '--env', '-u', '--user', '-w', '--workdir', '-v', '--volume', '-p', '--publish', '--name', '--entrypoint', '-l', '--label',
+  '--cap-add', '--cap-drop', '--pull',
+];
+
+/** `docker compose exec SERVICE cmd…`, `docker-compose run --rm SERVICE cmd…`: the command runs in the service's container. */
+function unwrapCompose(cmd: SimpleCommand, from: number, ctx: UnwrapContext, out: Effective[], pushHost = true): void {
+  const argv = cmd.argv;
+  if (pushHost) out.push(cmd);
+  let at = skipOptions(argv, from, COMPOSE_GLOBAL_WITH_VALUE);
+  const verb = argv[at]?.value;
+  if (verb !== 'exec' && verb !== 'run') return;
+  at = skipOptions(argv, at + 1, verb === 'exec' ? COMPOSE_EXEC_WITH_VALUE : COMPOSE_RUN_WITH_VALUE, 1);
+  if (at >= argv.length) return;
+  const target = argv[at - 1].value;
+  const tool = basename(argv[0].value) === 'docker' || basename(argv[0].value) === 'podman' ? `${basename(argv[0].value)} compose` : basename(argv[0].value);
+  peel({ ...withArgv(cmd, argv.slice(at), `${tool} ${verb} ${target}`), depth: cmd.depth + 1, remote: { kind: 'container', target } }, ctx, out);
 }
 
 function unwrapKubectlExec(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): void {
@@ -1236,7 +1453,7 @@ export const UNWRAPPED_PROGRAMS: readonly string[] = [
     ...Object.keys(PREFIX_WRAPPERS), ...Object.keys(RUNNERS), ...SHELLS, 'env', 'cross-env', 'script', 'runuser', 'sg', 'at',
     'batch', 'crontab', 'tmux', 'screen', 'fd', 'fdfind', 'watch', 'xargs', 'parallel', 'find', 'eval', 'cmd', 'source', '.',
     'su', 'ssh', 'docker', 'podman', 'nerdctl', 'kubectl', 'oc', 'git', 'iex', 'invoke-expression', 'pwsh', 'powershell',
-    'node', 'nodejs', 'deno', 'bun', 'rscript', 'awk', 'gawk', 'mawk', 'nawk',
+    'sed', 'gsed', 'docker-compose', 'podman-compose', 'node', 'nodejs', 'deno', 'bun', 'rscript', 'awk', 'gawk', 'mawk', 'nawk',
   ]),
 ].sort();
 

@@ -110,6 +110,8 @@ export function createEngineHost(context: vscode.ExtensionContext, log: vscode.L
         home,
         reader: fileReader,
         environmentAt: environmentLookup(home, process.env, (m) => log.warn(m)),
+        // Terminals inherit the editor's environment: TMPDIR and friends read as the shell will see them.
+        vars: process.env,
       });
     },
     dispose() {

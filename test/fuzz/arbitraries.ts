@@ -41,6 +41,19 @@ export const HAND_FLAGGED: readonly string[] = [
   'docker volume rm pgdata',
   'redis-cli FLUSHALL',
   "python3 -c 'import shutil; shutil.rmtree(\"/\")'",
+  // Effects judged by what they do (issue 11): one file, a list, a wrapper, a discard, a publish.
+  'rm -f terraform.tfstate',
+  'rm .env.production',
+  'rm app.db',
+  "find . -delete -name '*.pyc'",
+  "find . -name '*.ts' -delete",
+  'git ls-files | xargs rm -f',
+  "docker compose exec db psql -c 'DROP DATABASE app'",
+  'git checkout .',
+  'git rm -rf .',
+  'docker push org/app:latest',
+  'kill -9 $(pgrep node)',
+  "sed '1e rm -rf src' notes.txt",
 ];
 
 /** Seeds for when the corpus is absent: a spread of harmful lines across the rule packs. */

@@ -18,6 +18,8 @@ const cases: { path: string; dynamic?: boolean; cls: PathClass }[] = [
   { path: '/tmp/build', cls: 'temp' },
   { path: '~', cls: 'home' },
   { path: '/home/user/', cls: 'home' },
+  { path: '~/*', cls: 'home' }, // every file of the home: a whole-directory glob is the home itself
+  { path: '/home/user/.*', cls: 'home' },
   { path: '~/Documents', cls: 'home-data' },
   { path: '~/.cache/pip', cls: 'disposable' },
   { path: '~someone/x', cls: 'home-data' },

@@ -30,7 +30,7 @@ function engineFor(resolved: ResolvedContext): Engine {
 async function checkLine(engine: Engine, line: string, resolved: ResolvedContext, inputs: DecideInputs): Promise<Decision> {
   try {
     const environmentAt = environmentLookup(inputs.home, inputs.vars, inputs.warn);
-    return await engine.check(line, { environment: resolved.environment, policy: resolved.policy, cwd: inputs.cwd, home: inputs.home, reader: fileReader, environmentAt });
+    return await engine.check(line, { environment: resolved.environment, policy: resolved.policy, cwd: inputs.cwd, home: inputs.home, reader: fileReader, environmentAt, vars: inputs.vars });
   } catch (e) {
     // Fail closed: a command the engine could not finish is a person's call.
     const message = `Interlock failed while checking this command (${(e as Error).message}); a person should look at it.`;
