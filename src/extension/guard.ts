@@ -68,10 +68,13 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
   /** Set while writes to the audit log fail: the person is told once per failure, not once per command. */
   let auditFailing = false;
 
-  /** Write the entry; if the log cannot be written the command is refused, never silently run. */
-  const record = (fields: AuditFields): string | undefined => {
+  /**
+   * Write the entry; if the log cannot be written the command is refused, never silently run. The
+   * answer waits for the entry to be on disk; decisions that arrive together share one fsync.
+   */
+  const record = async (fields: AuditFields): Promise<string | undefined> => {
     try {
-      audit.append({ ...fields, user });
+      await audit.commit({ ...fields, user });
       if (auditFailing) log.info('audit log writes work again');
       auditFailing = false;
       return undefined;
@@ -103,7 +106,7 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
     } catch (e) {
       const production = host.resolve(folder).environment.production;
       log.error(`engine failed on a ${sourceName(req.source)} request: ${(e as Error).message}`);
-      record({ source: sourceName(req.source), workspace: folder?.name, command: req.command, outcome: 'denied', by: 'guard-error', detail: (e as Error).message, production });
+      await record({ source: sourceName(req.source), workspace: folder?.name, command: req.command, outcome: 'denied', by: 'guard-error', detail: (e as Error).message, production });
       return { outcome: 'deny', decision: 'confirm', by: 'guard-error', message: `Interlock failed while checking this command (${(e as Error).message}); it was not run.` };
     }
     const base: AuditFields = {
@@ -112,51 +115,51 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
     };
     const { rule, message } = firstReason(d);
     if (d.decision === 'allow') {
-      const failed = record(base);
+      const failed = await record(base);
       if (failed && d.environment.production) return { outcome: 'deny', decision: 'allow', by: 'guard-error', message: `the audit log cannot be written (${failed}); production commands are refused` };
       return { outcome: 'allow', decision: 'allow', by: 'policy', message: 'allowed', full: d };
     }
     if (d.decision === 'block') {
       req.stopFirst?.();
-      record({ ...base, outcome: 'blocked' });
+      await record({ ...base, outcome: 'blocked' });
       return { outcome: 'deny', decision: 'block', by: 'policy', rule, message: `blocked by ${message} (a rule in .interlock.jsonc cannot loosen this; run it yourself outside the guarded terminal if you are sure)`, full: d };
     }
     if (pausedUntil !== undefined && Date.now() < pausedUntil) {
-      const failed = record({ ...base, outcome: 'allowed', by: 'paused' });
+      const failed = await record({ ...base, outcome: 'allowed', by: 'paused' });
       if (!failed) return { outcome: 'allow', decision: 'confirm', by: 'policy', rule, message: 'allowed while the guard is paused', full: d };
     }
     if (sessionApprovals.has(req.command)) {
-      const failed = record({ ...base, outcome: 'approved', by: 'session-approval' });
+      const failed = await record({ ...base, outcome: 'approved', by: 'session-approval' });
       if (!failed) return { outcome: 'allow', decision: 'confirm', by: 'person', rule, message: 'approved earlier in this session', full: d };
     }
     req.stopFirst?.();
     // An approval that cannot be recorded is refused afterwards: in production, do not ask for it.
     const unwritable = d.environment.production ? audit.problem() : undefined;
     if (unwritable) {
-      record({ ...base, outcome: 'denied', by: 'guard-error', detail: unwritable });
+      await record({ ...base, outcome: 'denied', by: 'guard-error', detail: unwritable });
       return { outcome: 'deny', decision: 'confirm', by: 'guard-error', rule, message: `the audit log cannot be written (${unwritable}); production commands are refused`, full: d };
     }
     if (req.signal?.aborted) {
-      record({ ...base, outcome: 'denied', by: 'nobody', detail: 'the asker went away before a person was asked' });
+      await record({ ...base, outcome: 'denied', by: 'nobody', detail: 'the asker went away before a person was asked' });
       return { outcome: 'deny', decision: 'confirm', by: 'policy', rule, message: 'the asker went away', full: d };
     }
     const answer = await panel.ask({ command: req.command, decision: d, source: req.source, workspace: folder?.name, deadline: req.hook?.deadline });
     if (answer.outcome === 'approved' && req.signal?.aborted) {
       // Nothing will run: the log must not say a command was approved to run when nobody ran it.
-      record({ ...base, outcome: 'denied', by: 'nobody', detail: 'approved after the asker went away; not run' });
+      await record({ ...base, outcome: 'denied', by: 'nobody', detail: 'approved after the asker went away; not run' });
       return { outcome: 'deny', decision: 'confirm', by: 'person', rule, message: 'approved after the asker went away; not run', full: d };
     }
     if (answer.outcome === 'approved') {
-      const failed = record({ ...base, outcome: 'approved', by: answer.scope === 'session' ? 'person (for this session)' : 'person' });
+      const failed = await record({ ...base, outcome: 'approved', by: answer.scope === 'session' ? 'person (for this session)' : 'person' });
       if (failed) return { outcome: 'deny', decision: 'confirm', by: 'guard-error', rule, message: `approved, but the audit log cannot be written (${failed}); not run` };
       if (answer.scope === 'session') sessionApprovals.add(req.command);
       return { outcome: 'allow', decision: 'confirm', by: 'person', rule, message: 'approved', full: d };
     }
     if (answer.outcome === 'timed-out') {
-      record({ ...base, outcome: 'timed-out', by: 'timeout' });
+      await record({ ...base, outcome: 'timed-out', by: 'timeout' });
       return { outcome: 'deny', decision: 'confirm', by: 'timeout', rule, message: `nobody answered the confirmation in time; not run (${message})`, full: d };
     }
-    record({ ...base, outcome: 'denied', by: answer.why === 'person' ? 'person' : answer.why });
+    await record({ ...base, outcome: 'denied', by: answer.why === 'person' ? 'person' : answer.why });
     const why = answer.why === 'failed-to-load' ? 'the confirmation panel could not be shown' : answer.why === 'closed' ? 'the confirmation was closed' : 'denied';
     return { outcome: 'deny', decision: 'confirm', by: 'person', rule, message: `${why} (${message})`, full: d };
   };
@@ -164,7 +167,7 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
   return {
     decide,
     recordUnguarded(e) {
-      record({
+      void record({
         source: `terminal ${e.terminal}`, workspace: e.workspace, environment: e.decision.environment.label, production: e.decision.environment.production,
         command: e.command, decision: e.decision.decision, rules: e.decision.reasons.map((r) => r.rule), outcome: 'ran-unguarded', by: 'nobody',
       });
@@ -178,14 +181,14 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
       pausedUntil = Date.now() + minutes * 60_000;
       clearTimeout(pauseTimer);
       pauseTimer = setTimeout(() => this.resume(), minutes * 60_000);
-      record({ source: 'person', outcome: 'paused', by: 'person', detail: `${minutes} minutes` });
+      void record({ source: 'person', outcome: 'paused', by: 'person', detail: `${minutes} minutes` });
       pauseChanged.fire(pausedUntil);
     },
     resume() {
       if (pausedUntil === undefined) return;
       pausedUntil = undefined;
       clearTimeout(pauseTimer);
-      record({ source: 'person', outcome: 'resumed', by: 'person' });
+      void record({ source: 'person', outcome: 'resumed', by: 'person' });
       pauseChanged.fire(undefined);
     },
     dispose() {
