@@ -137,6 +137,8 @@ async function runBatch(args: CheckArgs): Promise<number> {
     if (out.length > 0) process.stdout.write(out.join(''));
     out.length = 0;
   };
+  // Copied once: enumerating process.env costs more than deciding a plain line.
+  const processVars = { ...process.env };
   let lineNo = 0;
   for await (const line of rl) {
     lineNo++;
@@ -153,7 +155,7 @@ async function runBatch(args: CheckArgs): Promise<number> {
         command: obj.command,
         cwd: (obj.cwd as string | undefined) ?? args.cwd,
         env: (obj.env as string | undefined) ?? args.env,
-        vars: { ...process.env, ...(obj.vars as Record<string, string> | undefined) },
+        vars: obj.vars === undefined ? processVars : { ...processVars, ...(obj.vars as Record<string, string>) },
       };
     } catch (e) {
       out.push(JSON.stringify({ error: `line ${lineNo}: ${(e as Error).message}` }) + '\n');

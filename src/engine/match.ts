@@ -107,8 +107,22 @@ function targetMatches(w: Word, pattern: string, ctx: MatchContext): boolean {
 const HOME_PREFIX = /^(~|\$HOME|\$\{HOME\})(?=\/|$)/;
 const PWD_PREFIX = /^(\$PWD|\$\{PWD\}|\$\(pwd\)|`pwd`)(?=\/|$)/;
 
+/**
+ * Each write's absolute path, per working directory: a write meets every pattern of every `writes`
+ * rule, and resolving it once instead of per pattern keeps the universal rules cheap.
+ */
+const resolvedWrites = new WeakMap<FileWrite, { cwd: string; home: string; abs: string | undefined }>();
+
 /** A written path made absolute against the working directory, or undefined when part of it is unknown. */
 function resolveWrite(w: FileWrite, ctx: MatchContext): string | undefined {
+  const seen = resolvedWrites.get(w);
+  if (seen && seen.cwd === ctx.paths.cwd && seen.home === ctx.paths.home) return seen.abs;
+  const abs = resolveWriteOnce(w, ctx);
+  resolvedWrites.set(w, { cwd: ctx.paths.cwd, home: ctx.paths.home, abs });
+  return abs;
+}
+
+function resolveWriteOnce(w: FileWrite, ctx: MatchContext): string | undefined {
   const home = ctx.paths.home.replace(/\/+$/, '');
   const known = HOME_PREFIX.test(w.path) || PWD_PREFIX.test(w.path);
   const p = w.path.replace(HOME_PREFIX, home).replace(PWD_PREFIX, ctx.paths.cwd.replace(/\/+$/, ''));
@@ -117,8 +131,16 @@ function resolveWrite(w: FileWrite, ctx: MatchContext): string | undefined {
 }
 
 /** `~` where a glob names the home directory: at its start or as one alternative of a brace (`{~,/root}/.bashrc`). */
+const homeGlobs = new Map<string, string>();
 function homeGlob(pattern: string, home: string): string {
-  return pattern.replace(/(^|[{,])~(?=[/,}]|$)/g, (_, lead: string) => lead + home);
+  const key = `${home}\0${pattern}`;
+  let g = homeGlobs.get(key);
+  if (g === undefined) {
+    g = pattern.replace(/(^|[{,])~(?=[/,}]|$)/g, (_, lead: string) => lead + home);
+    // Bounded: homes come from the check's options, patterns from the packs.
+    if (homeGlobs.size < 8192) homeGlobs.set(key, g);
+  }
+  return g;
 }
 
 /** A shell glob on the line (`rm .interlock*`, `rm -rf .*`) that would expand to the guarded file a pattern names. */
