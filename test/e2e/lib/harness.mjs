@@ -74,7 +74,13 @@ export class Cleanup {
   /** Once every group has been ended here, their ids must not be signalled again: they may be reused. */
   forgetGroups() {
     const file = process.env.INTERLOCK_E2E_PIDFILE;
-    if (file) writeFileSync(file, '');
+    if (!file) return;
+    try {
+      writeFileSync(file, '');
+    } catch (e) {
+      // The wrapper script may have removed its scratch folder first (both end on the same Ctrl+C).
+      if (/** @type {NodeJS.ErrnoException} */ (e).code !== 'ENOENT') throw e;
+    }
   }
 
   async runAll() {
