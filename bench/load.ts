@@ -16,7 +16,7 @@ import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { handshakeFor, helloLine, proofLine } from '../src/channel/protocol';
 
 const TERMINALS = 16;
@@ -224,10 +224,12 @@ function runHook(cli: string, command: string, cwd: string, env: NodeJS.ProcessE
     const p = spawn(process.execPath, [cli, 'hook', 'claude'], { cwd, env, stdio: ['pipe', 'pipe', 'ignore'] });
     let out = '';
     p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    p.on('close', () => {
+    p.on('close', (code) => {
       let said = 'allow';
       let reason = '';
-      if (out.trim()) {
+      // A hook that failed (could not start, crashed) said nothing: that is no "allow".
+      if (code !== 0) said = `exit ${code}`;
+      else if (out.trim()) {
         try {
           const h = (JSON.parse(out) as { hookSpecificOutput?: { permissionDecision?: string; permissionDecisionReason?: string } }).hookSpecificOutput;
           said = h?.permissionDecision ?? 'none';
@@ -251,7 +253,8 @@ function terminalCommands(): string[] {
 const HOOK_COMMANDS = ['git reset --hard', 'git push --force origin main', 'git clean -fdx', 'kubectl delete namespace payments', 'git status', 'rm -rf /', 'git push -f origin release'];
 
 export async function benchLoad(decisions = 10_000, cliPath?: string): Promise<void> {
-  const cli = cliPath ?? (require('../test/unit/privateCli') as typeof import('../test/unit/privateCli')).buildPrivateCli();
+  // Absolute: the hooks run with the workspace as their working directory.
+  const cli = resolve(cliPath ?? (require('../test/unit/privateCli') as typeof import('../test/unit/privateCli')).buildPrivateCli());
   const home = mkdtempSync(join(tmpdir(), 'interlock-load-'));
   const workspace = join(home, 'shop');
   const registry = join(home, 'registry');
@@ -327,7 +330,7 @@ export async function benchLoad(decisions = 10_000, cliPath?: string): Promise<v
         const viaGuard = /^Interlock: (approved|denied)/.test(r.reason);
         hookSaid[`${r.said}${viaGuard ? ' (person in the editor)' : ''}`] = (hookSaid[`${r.said}${viaGuard ? ' (person in the editor)' : ''}`] ?? 0) + 1;
         (viaGuard ? hookMs.guard : hookMs.local).push(r.ms);
-        if (r.said === 'ask' || r.said === 'malformed' || r.said === 'none') lost.push(`hook ${h}: ${r.said} ${r.reason.slice(0, 120)}`);
+        if (r.said === 'ask' || r.said === 'malformed' || r.said === 'none' || r.said.startsWith('exit')) lost.push(`hook ${h}: ${r.said} ${r.reason.slice(0, 120)}`);
         await middle();
       }
     };
