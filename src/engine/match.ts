@@ -169,7 +169,7 @@ function coversGuarded(path: string, pattern: string): boolean {
 /** Does a file write hit a guarded-path glob (or path class)? Relative paths resolve against the working directory. */
 export function writeMatches(w: FileWrite, pattern: string, ctx: MatchContext): boolean {
   if (PATH_CLASS_NAMES.has(pattern)) return classifyPath(w.path, w.dynamic === true, ctx.paths) === pattern;
-  if (TARGET_KIND_NAMES.has(pattern)) return targetKinds(w.path, w.dynamic === true, ctx.paths).includes(pattern as TargetKind);
+  if (TARGET_KIND_NAMES.has(pattern)) return kindsOf(w, ctx).includes(pattern as TargetKind);
   const pat = homeGlob(pattern, ctx.paths.home.replace(/\/+$/, ''));
   const abs = resolveWrite(w, ctx);
   if (abs === undefined) {
@@ -198,6 +198,16 @@ function expanded(pattern: string): string[] {
 }
 
 /** The command's file writes, whose text (when the rule asks about it) is unknown or matches. */
+/** A write's target kinds, once per working directory (every kind-naming pattern asks). */
+const writeKinds = new WeakMap<FileWrite, { cwd: string; home: string; kinds: TargetKind[] }>();
+function kindsOf(w: FileWrite, ctx: MatchContext): TargetKind[] {
+  const seen = writeKinds.get(w);
+  if (seen && seen.cwd === ctx.paths.cwd && seen.home === ctx.paths.home) return seen.kinds;
+  const kinds = targetKinds(w.path, w.dynamic === true, ctx.paths);
+  writeKinds.set(w, { cwd: ctx.paths.cwd, home: ctx.paths.home, kinds });
+  return kinds;
+}
+
 function writesFor(a: Analysed, rule: Rule): FileWrite[] {
   const every = memo(a, 'writes', () => fileWrites(a));
   const how = rule.writeHow;
@@ -288,6 +298,8 @@ export function matches(a: Analysed, rule: Rule, ctx: MatchContext): boolean {
       if (!ok) return false;
     }
   }
+  // Most commands write nothing: a rule that needs a written file is settled before its other matchers.
+  if (rule.writes && (rule.writes.any || rule.writes.all) && writesFor(a, rule).length === 0) return false;
   if (rule.dynamicProgram !== undefined && rule.dynamicProgram !== (a.cmd.argv[0]?.dynamic === true)) return false;
   if (rule.wraps !== undefined && rule.wraps !== (a.cmd.wrapper === true)) return false;
   if (rule.stdoutTo) {
