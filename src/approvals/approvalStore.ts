@@ -9,14 +9,15 @@
  * reader never sees half a store, and each change is a compare-and-swap on the folder's baseline:
  * two hooks adopting at once cannot undo each other's tightening.
  */
-import { appendFileSync, chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, readFileSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { ApprovalsView } from '../engine/resolve';
 import { EMPTY_READING, withBaseline } from '../engine/ruleFileTrust';
 import type { FolderRecord, RuleFileReading } from '../engine/ruleFileTrust';
 import { lockFile } from '../fsutil/lockFile';
+import { privateDir, replaceFile } from '../fsutil/privateFiles';
 
 export const STORE_FILE = 'approvals.json';
 export const LABELS_FILE = 'labels.jsonl';
@@ -132,26 +133,6 @@ export interface ApprovalStore {
   rebuild(): string;
 }
 
-function privateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = lstatSync(dir);
-  if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) throw new Error(`${dir} is not a directory owned by this user`);
-  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
-}
-
-/** Replace the file whole: a reader sees the old store or the new one, never half. */
-function writeWhole(path: string, text: string): void {
-  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
 export function openApprovalStore(env: Record<string, string | undefined> = process.env): ApprovalStore {
   const dir = stateDir(env);
   const path = join(dir, STORE_FILE);
@@ -177,7 +158,7 @@ export function openApprovalStore(env: Record<string, string | undefined> = proc
       if (!current.ok) throw new Error(`the approval store cannot be read (${current.reason}); only a person can rebuild it`);
       const before = new Map(Object.entries(current.data.folders).map(([f, r]) => [f, r.baseline.reading.environment]));
       const labelled = change(current.data);
-      writeWhole(path, JSON.stringify(current.data));
+      replaceFile(path, JSON.stringify(current.data));
       loaded = current;
       const at = new Date().toISOString();
       const lines = labelled.filter((l) => l.label !== undefined && l.label !== before.get(l.folder)).map((l) => JSON.stringify({ folder: l.folder, label: l.label, at }) + '\n');
@@ -243,7 +224,7 @@ export function openApprovalStore(env: Record<string, string | undefined> = proc
         for (const [folder, label] of lastLabels(labelsPath)) {
           folders[folder] = { baseline: { sha256: 'last-known-label', reading: { ...EMPTY_READING, environment: label }, by: 'person', at }, approved: [] };
         }
-        writeWhole(path, JSON.stringify({ version: 1, folders }));
+        replaceFile(path, JSON.stringify({ version: 1, folders }));
         loaded = load(path);
       } finally {
         release();

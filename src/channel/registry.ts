@@ -6,11 +6,12 @@
  * The same directory holds each window's endpoint file, which its terminals read when the address
  * they were started with stops answering (see writeEndpoint).
  */
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { handshakeFor } from './protocol';
+import { privateDir, replaceFile } from '../fsutil/privateFiles';
 
 export interface WindowEntry {
   pid: number;
@@ -19,15 +20,6 @@ export interface WindowEntry {
   folders: string[];
   app: string;
   started: string;
-}
-
-/** Create `dir` private (0700), or throw if it is not a directory of this user's (a symlink, someone else's). */
-function privateDir(dir: string): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = lstatSync(dir);
-  if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) throw new Error(`${dir} is not a directory owned by this user`);
-  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
-  return dir;
 }
 
 /**
@@ -174,14 +166,7 @@ export function formatEndpoint(e: EndpointRecord): string {
 export function writeEndpoint(file: string, e: Omit<EndpointRecord, 'hello' | 'proof'>): EndpointRecord {
   const record = { port: e.port, secret: e.secret, ...handshakeFor(e.secret) };
   if (!/^[0-9A-Za-z_-]+$/.test(record.secret)) throw new Error('a secret for the endpoint file must be one plain word');
-  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temp, formatEndpoint(record), { mode: 0o600, flag: 'wx' });
-  try {
-    renameSync(temp, file);
-  } catch (e) {
-    unlinkSync(temp);
-    throw e;
-  }
+  replaceFile(file, formatEndpoint(record));
   return record;
 }
 

@@ -7,9 +7,10 @@
  * every activation and `install-hooks` whenever it runs, and when the CLI it starts is gone the
  * script itself refuses, in the blocking form every agent understands (exit 2), saying how to fix it.
  */
-import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
+import { privateDir, replaceFile } from '../fsutil/privateFiles';
 
 export interface LauncherTarget {
   /** The runtime: a Node, or an editor's Electron run as Node. */
@@ -90,13 +91,7 @@ export function writeLauncher(t: LauncherTarget, env: Record<string, string | un
   } catch {
     // absent: written below
   }
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const st = lstatSync(dir);
-  if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) throw new Error(`${dir} is not a directory owned by this user`);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o755 });
-  chmodSync(tmp, 0o755);
-  renameSync(tmp, path);
+  privateDir(dirname(path));
+  replaceFile(path, text, 0o755);
   return { path, changed: true };
 }
