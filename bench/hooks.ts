@@ -42,21 +42,29 @@ function wall(args: string[], input: string, env: NodeJS.ProcessEnv): number {
  * Print a markdown table of hook wall times (median, p99) and their ratio to `node -e 0`, in a
  * workspace with a `.interlock.jsonc` (`labelled`) or without one, in a home of its own.
  */
-export async function benchHooks(cli: string, rounds: number, labelled = true): Promise<void> {
+export async function benchHooks(cli: string, rounds: number, labelled = true, resident = true): Promise<void> {
   // An empty registry: no editor window, so a confirm is answered by the agent's own prompt.
   const scratch = mkdtempSync(join(tmpdir(), 'interlock-bench-hooks-'));
   const registry = join(scratch, 'registry');
   const CWD = join(scratch, 'work', 'shop');
   mkdirSync(join(CWD, 'src'), { recursive: true });
   if (labelled) writeFileSync(join(CWD, '.interlock.jsonc'), '// the shop\n{ "environment": "staging", "productionHosts": ["*.shop.internal"] }\n');
-  const env = { ...process.env, HOME: join(scratch, 'home'), XDG_STATE_HOME: '', INTERLOCK_REGISTRY_DIR: registry };
+  // A runtime directory of its own: the resident engine the first call starts serves this run only,
+  // and leaves soon after it.
+  const runtime = join(scratch, 'run');
+  mkdirSync(runtime, { mode: 0o700 });
+  const env = { ...process.env, HOME: join(scratch, 'home'), XDG_STATE_HOME: '', INTERLOCK_REGISTRY_DIR: registry, XDG_RUNTIME_DIR: runtime, INTERLOCK_RESIDENT: resident ? '1' : '0', INTERLOCK_RESIDENT_IDLE_MS: '3000' };
   const CASES = cases(CWD);
   try {
     const base: number[] = [];
     const check: number[] = [];
     const times = CASES.map(() => [] as number[]);
     const all: number[] = [];
-    for (let i = 0; i < 3; i++) wall([cli, 'hook', 'claude'], JSON.stringify(CASES[0].input), env); // warm the file cache
+    // Warm the file cache and, where used, let the resident engine the first call started come up.
+    for (let i = 0; i < 3; i++) {
+      wall([cli, 'hook', 'claude'], JSON.stringify(CASES[0].input), env);
+      spawnSync('sleep', ['0.5']);
+    }
     for (let r = 0; r < rounds; r++) {
       CASES.forEach((c, k) => {
         // Baseline and hook alternate, so drift in machine load hits both alike.
@@ -71,7 +79,8 @@ export async function benchHooks(cli: string, rounds: number, labelled = true): 
     const b50 = quantile(base, 0.5);
     const b99 = quantile(base, 0.99);
     const fmt = (n: number): string => n.toFixed(1);
-    console.log(`\n## Agent hook process per tool call, ${labelled ? 'in a workspace with a `.interlock.jsonc`' : 'in a folder without a rule file'} (${rounds} rounds × ${CASES.length} cases, alternating with \`node -e 0\`)`);
+    const how = resident ? 'answered by the resident engine' : 'deciding in process (`INTERLOCK_RESIDENT=0`)';
+    console.log(`\n## Agent hook process per tool call, ${labelled ? 'in a workspace with a `.interlock.jsonc`' : 'in a folder without a rule file'}, ${how} (${rounds} rounds × ${CASES.length} cases, alternating with \`node -e 0\`)`);
     console.log('| case | median ms | p99 ms | median ratio |\n|---|---:|---:|---:|');
     console.log(`| node -e 0 | ${fmt(b50)} | ${fmt(b99)} | 1.00 |`);
     CASES.forEach((c, k) => console.log(`| ${c.name} | ${fmt(quantile(times[k], 0.5))} | ${fmt(quantile(times[k], 0.99))} | ${(quantile(times[k], 0.5) / b50).toFixed(2)} |`));
@@ -86,5 +95,7 @@ export async function benchHooks(cli: string, rounds: number, labelled = true): 
 if (require.main === module) {
   const rounds = Number(process.argv[2] ?? 30) || 30;
   const cli = process.argv[3] ?? (require('../test/unit/privateCli') as typeof import('../test/unit/privateCli')).buildPrivateCli();
-  void benchHooks(cli, rounds, true).then(() => benchHooks(cli, rounds, false));
+  void benchHooks(cli, rounds, true)
+    .then(() => benchHooks(cli, rounds, false))
+    .then(() => benchHooks(cli, rounds, true, false));
 }

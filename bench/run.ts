@@ -11,6 +11,7 @@ import { grammarBytes, loadPacks, CORPUS } from '../test/unit/helpers';
 import { benchHooks } from './hooks';
 import { benchShells } from './shells';
 import { benchLoad } from './load';
+import { benchResident } from './resident';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -94,13 +95,15 @@ function peakRss(args: string[]): number | undefined {
  * One `check` process per command, where users run it: in a workspace labelled by a
  * `.interlock.jsonc` (the usual case) or in an unlabelled folder, in a home of its own.
  */
-function processPerCommand(commands: string[], labelled: boolean): void {
+function processPerCommand(commands: string[], labelled: boolean, resident: boolean): void {
   const rounds = quick ? 15 : 40;
   const scratch = mkdtempSync(join(tmpdir(), 'interlock-bench-check-'));
   const ws = join(scratch, 'shop');
   mkdirSync(ws, { recursive: true });
   if (labelled) writeFileSync(join(ws, '.interlock.jsonc'), '// the shop\n{ "environment": "staging", "productionHosts": ["*.shop.internal"] }\n');
-  const env = { ...process.env, HOME: join(scratch, 'home'), XDG_STATE_HOME: '' };
+  // A runtime directory of its own: the resident engine started here serves this run only.
+  mkdirSync(join(scratch, 'run'), { mode: 0o700 });
+  const env = { ...process.env, HOME: join(scratch, 'home'), XDG_STATE_HOME: '', XDG_RUNTIME_DIR: join(scratch, 'run'), INTERLOCK_RESIDENT: resident ? '1' : '0', INTERLOCK_RESIDENT_IDLE_MS: '3000' };
   const plain = commands.filter((c) => lexPlainWords(c) !== undefined);
   const parsed = commands.filter((c) => lexPlainWords(c) === undefined && c.length < 2000);
   const pick = (xs: string[], i: number): string => xs[(i * 7919) % xs.length];
@@ -110,6 +113,7 @@ function processPerCommand(commands: string[], labelled: boolean): void {
   const full: number[] = [];
   const mixed: number[] = [];
   check('true'); // the folder's first sight records its baseline, as any first use would
+  spawnSync('sleep', ['0.5']); // and starts the resident engine, where used
   for (let i = 0; i < rounds; i++) {
     // Alternate baseline and CLI so drift in machine load hits both alike.
     base.push(wall(['-e', '0'], env));
@@ -123,18 +127,14 @@ function processPerCommand(commands: string[], labelled: boolean): void {
   const b = quantile(base, 0.5);
   const b99 = quantile(base, 0.99);
   const row = (name: string, xs: number[]): string => `| ${name} | ${fmt(quantile(xs, 0.5))} | ${fmt(quantile(xs, 0.99))} | ${fmt(quantile(xs, 0.5) / b, 2)} | ${fmt(quantile(xs, 0.99) / b99, 2)} |`;
-  console.log(`\n## One \`node dist/cli.js check\` process per command, ${labelled ? 'in a workspace with a `.interlock.jsonc`' : 'in a folder without a rule file'} (${rounds} rounds each, alternating with \`node -e 0\`)`);
+  const how = resident ? 'answered by the resident engine' : 'deciding in process (`INTERLOCK_RESIDENT=0`)';
+  console.log(`\n## One \`node dist/cli.js check\` process per command, ${labelled ? 'in a workspace with a `.interlock.jsonc`' : 'in a folder without a rule file'}, ${how} (${rounds} rounds each, alternating with \`node -e 0\`)`);
   console.log(`| run | p50 ms | p99 ms | p50 ratio | p99 ratio |\n|---|---:|---:|---:|---:|`);
   console.log(`| node -e 0 | ${fmt(b)} | ${fmt(b99)} | 1.00 | 1.00 |`);
   console.log(row('plain-word line (no grammar)', fast));
   console.log(row('line needing the grammar', full));
   console.log(row(`corpus mix (${Math.round((plain.length / commands.length) * 100)}% plain)`, mixed));
   console.log(`goal: median ≤ 1.3× node -e 0`);
-  if (labelled) return;
-  const rssBase = peakRss(['-e', '0']);
-  const rssFull = peakRss([CLI, 'check', '--json', '--', 'echo $(rm -rf /) | bash -c "git reset --hard"']);
-  if (rssBase !== undefined && rssFull !== undefined) console.log(`peak RSS: node -e 0 ${fmt(rssBase)} MB · CLI with the grammar loaded ${fmt(rssFull)} MB (goal ≤ 80 MB)`);
-  else console.log('peak RSS: /usr/bin/time not installed; skipped');
 }
 
 async function main(): Promise<void> {
@@ -143,10 +143,13 @@ async function main(): Promise<void> {
   const commands = corpusCommands();
   await inProcess(commands);
   throughput(commands);
-  processPerCommand(commands, true);
-  processPerCommand(commands, false);
+  processPerCommand(commands, true, true);
+  processPerCommand(commands, false, true);
+  processPerCommand(commands, true, false);
   await benchHooks(CLI, quick ? 10 : 30, true);
   await benchHooks(CLI, quick ? 10 : 30, false);
+  await benchHooks(CLI, quick ? 10 : 30, true, false);
+  await benchResident(CLI, commands, quick ? 2_000 : 10_000);
   await benchShells(quick ? 50 : 200);
   await benchLoad();
 }

@@ -1,14 +1,14 @@
 /** `interlock check`: one command line from argv, or a JSONL batch from standard input. */
 import { homedir } from 'node:os';
-import { createEngine } from '../engine/index';
-import type { Engine } from '../engine/index';
+import { resolve } from 'node:path';
 import { environmentLookup, resolveWorkspace } from '../approvals/resolveWorkspace';
 import type { ResolvedContext } from '../engine/resolve';
-import type { Pack } from '../engine/packs';
 import { explainDecision } from '../engine/explain';
 import type { ExplainStyle } from '../engine/explain';
 import type { Decision } from '../engine/types';
-import { builtinPacks, fileReader, grammarBytesForCli } from './io';
+import { fileReader } from './io';
+import { engineFor } from './engines';
+import type { CliIo } from './cliIo';
 
 const EXIT: Record<Decision['decision'], number> = { allow: 0, confirm: 1, block: 2 };
 
@@ -20,8 +20,8 @@ interface CheckArgs {
   command?: string;
 }
 
-function parseArgs(args: string[]): CheckArgs | string {
-  const out: CheckArgs = { json: false, jsonl: false, cwd: process.cwd() };
+function parseArgs(args: string[], cwd: string): CheckArgs | string {
+  const out: CheckArgs = { json: false, jsonl: false, cwd };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--') {
@@ -34,9 +34,9 @@ function parseArgs(args: string[]): CheckArgs | string {
       const v = args[++i];
       if (v === undefined) return `${a} needs a value`;
       if (a === '--env') out.env = v;
-      else out.cwd = v;
+      else out.cwd = resolve(cwd, v);
     } else if (a.startsWith('--env=')) out.env = a.slice(6);
-    else if (a.startsWith('--cwd=')) out.cwd = a.slice(6);
+    else if (a.startsWith('--cwd=')) out.cwd = resolve(cwd, a.slice(6));
     else if (a.startsWith('-')) return `unknown option ${a}`;
     else {
       out.command = args.slice(i).join(' ');
@@ -54,35 +54,39 @@ interface Request {
   vars: Record<string, string | undefined>;
 }
 
-/** Engines by workspace rule file, so a batch over many workspaces builds each index once. */
-const engines = new Map<string, Engine>();
-
-function engineFor(workspacePack: Pack | undefined, configFile: string | undefined): Engine {
-  const key = workspacePack ? configFile ?? '' : '';
-  let engine = engines.get(key);
-  if (!engine) {
-    engine = createEngine({ packs: workspacePack ? [...builtinPacks(), workspacePack] : builtinPacks(), grammarBytes: grammarBytesForCli });
-    engines.set(key, engine);
-  }
-  return engine;
+/**
+ * What one run (a line, or a batch) has already worked out: each distinct workspace context is
+ * resolved once per run, and each warning said once. Never kept between runs: the resident engine
+ * serves many, and a rule file may change between two of them.
+ */
+interface RunState {
+  contexts: Map<string, ResolvedContext>;
+  warned: Set<string>;
+  err: (text: string) => void;
 }
 
-/** A batch resolves each distinct workspace context once, not once per line. */
-const contexts = new Map<string, ResolvedContext>();
+function newRun(err: (text: string) => void): RunState {
+  return { contexts: new Map(), warned: new Set(), err };
+}
 
-async function decide(req: Request, overrides?: Record<string, string>): Promise<Decision> {
+async function decide(run: RunState, req: Request, overrides?: Record<string, string>): Promise<Decision> {
   const home = req.vars.HOME ?? homedir();
   const key = JSON.stringify([req.cwd, req.env, overrides ?? null]);
-  let resolved = contexts.get(key);
+  const warn = (message: string): void => {
+    if (run.warned.has(message)) return;
+    run.warned.add(message);
+    run.err(`interlock: ${message}\n`);
+  };
+  let resolved = run.contexts.get(key);
   if (!resolved) {
     resolved = resolveWorkspace({ cwd: req.cwd, home, vars: req.vars, label: req.env, labelSource: '--env', warn });
-    contexts.set(key, resolved);
+    run.contexts.set(key, resolved);
   }
   if (resolved.configError) warn(resolved.configError);
   if (resolved.withheld.length > 0) {
     warn(`${resolved.configFile ?? 'the workspace rule file'}: held back until a person approves it in the editor (the last approved reading applies): ${resolved.withheld.join('; ')}`);
   }
-  const engine = engineFor(resolved.workspacePack, resolved.configFile);
+  const engine = engineFor(resolved.workspacePack);
   const environmentAt = req.env ? undefined : environmentLookup(home, req.vars, warn);
   const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader, environmentAt, vars: req.vars });
   if (resolved.configError && resolved.environment.production === false) {
@@ -90,13 +94,6 @@ async function decide(req: Request, overrides?: Record<string, string>): Promise
     d.reasons.push({ rule: 'interlock/workspace-config', message: `The workspace rule file is invalid (${resolved.configError}); the environment is unknown.`, decision: 'allow', risk: 'none' });
   }
   return d;
-}
-
-const warned = new Set<string>();
-function warn(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  process.stderr.write(`interlock: ${message}\n`);
 }
 
 /** JSON shape of the contract: decision, risk, environment, reasons with rule, message, span. */
@@ -109,26 +106,26 @@ export function toJson(d: Decision): string {
   });
 }
 
-function style(): ExplainStyle {
-  const on = process.stdout.isTTY && !process.env.NO_COLOR;
+function style(io: CliIo): ExplainStyle {
+  const on = io.stdoutIsTTY() && !io.env.NO_COLOR;
   const c = (code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
   return { bold: c('1'), red: c('31'), yellow: c('33'), green: c('32'), dim: c('2') };
 }
 
-export async function runCheck(args: string[]): Promise<number> {
-  const parsed = parseArgs(args);
+export async function runCheck(args: string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(args, io.cwd);
   if (typeof parsed === 'string') {
-    process.stderr.write(`interlock check: ${parsed}. See interlock --help.\n`);
+    io.err(`interlock check: ${parsed}. See interlock --help.\n`);
     return 64;
   }
-  if (parsed.jsonl) return runBatch(parsed);
-  const d = await decide({ command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: process.env });
-  process.stdout.write((parsed.json ? toJson(d) : explainDecision(parsed.command!, d, style())) + '\n');
+  if (parsed.jsonl) return runBatch(parsed, io);
+  const d = await decide(newRun(io.err), { command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: io.env });
+  await io.out((parsed.json ? toJson(d) : explainDecision(parsed.command!, d, style(io))) + '\n');
   return EXIT[d.decision];
 }
 
 /** One answer per input line, in order; a bad line gets an error object and the batch goes on. */
-async function runBatch(args: CheckArgs): Promise<number> {
+async function runBatch(args: CheckArgs, io: CliIo): Promise<number> {
   // Required here: a single check should not load readline and its streams.
   const { createInterface } = require('node:readline') as typeof import('node:readline');
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
@@ -138,7 +135,8 @@ async function runBatch(args: CheckArgs): Promise<number> {
     out.length = 0;
   };
   // Copied once: enumerating process.env costs more than deciding a plain line.
-  const processVars = { ...process.env };
+  const processVars = { ...io.env };
+  const run = newRun(io.err);
   let lineNo = 0;
   for await (const line of rl) {
     lineNo++;
@@ -161,7 +159,7 @@ async function runBatch(args: CheckArgs): Promise<number> {
       out.push(JSON.stringify({ error: `line ${lineNo}: ${(e as Error).message}` }) + '\n');
       continue;
     }
-    out.push(toJson(await decide(req, overrides)) + '\n');
+    out.push(toJson(await decide(run, req, overrides)) + '\n');
     if (out.length >= 256) flush();
   }
   flush();

@@ -3,6 +3,10 @@
  * protocols. Exit statuses are part of the contract (see `--help`).
  */
 
+import { processIo } from './cliIo';
+import type { CliIo } from './cliIo';
+import type { StdinText } from './stdin';
+
 const HELP = `Interlock — a safety interlock between AI agents and the things they can destroy.
 
 Usage:
@@ -50,9 +54,16 @@ doctor         Report what protects a folder: its environment, its rule files ju
   Exit status: 0 nothing needs attention, 1 something does (a held-back change, an unreadable
   store, an invalid rule file, an agent that is set up but not guarded), 64 usage.
 log verify     Check the audit log's hash chain (default: the editor's global storage).
+
+Resident engine: a check or hook hands its call to a background engine that keeps Interlock's
+code, rule packs and grammar loaded (a private socket in $XDG_RUNTIME_DIR/interlock, else
+/tmp/interlock-UID); the first call starts it, it exits after 10 idle minutes, and a call that
+cannot reach it decides in its own process. INTERLOCK_RESIDENT=0: always decide in process.
+INTERLOCK_RESIDENT_IDLE_MS: how long it stays up idle.
   Exit status: 0 the chain verifies, 1 it is broken (each broken line is listed), 64 no log found, 66 unreadable.`;
 
-export async function main(argv: string[]): Promise<number> {
+/** One run of the command line. `check` and `hook` read and write through `io` (see cliIo.ts). */
+export async function main(argv: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
     process.stdout.write(HELP + '\n');
@@ -62,31 +73,43 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write('0.1.0\n');
     return 0;
   }
-  if (sub === 'check') return (require('./check') as typeof import('./check')).runCheck(rest);
+  if (sub === 'check') return (require('./check') as typeof import('./check')).runCheck(rest, io);
   if (sub === 'doctor') return (require('./doctor') as typeof import('./doctor')).runDoctor(rest);
   if (sub === 'log') return (require('./logCommand') as typeof import('./logCommand')).runLog(rest);
   // Loaded on use: an agent hook process pays only for what the hook needs.
-  if (sub === 'hook') return (require('./hooks/run') as typeof import('./hooks/run')).runHook(rest);
+  if (sub === 'hook') return (require('./hooks/run') as typeof import('./hooks/run')).runHook(rest, io);
   if (sub === 'install-hooks') return (require('../install/installHooks') as typeof import('../install/installHooks')).runInstallHooks(rest);
+  if (sub === 'resident') return (require('./resident/server') as typeof import('./resident/server')).runResident(rest);
   process.stderr.write(`interlock: unknown command "${sub}". See interlock --help.\n`);
   return 64;
 }
 
-// A reader that goes away early (`interlock doctor | head`) is not an error worth a stack trace.
-// Caught here rather than on the streams: touching process.stdout would build it (and load its
-// stream modules) in every hook process, most of which never write a byte.
-process.on('uncaughtException', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  process.stderr.write(`interlock: internal error: ${e?.stack ?? String(e)}\n`);
-  process.exit(70);
-});
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    process.stderr.write(`interlock: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-    process.exitCode = 70;
-  },
-);
+/**
+ * Run the command line in this process and end it. The launcher calls this, with the standard
+ * input it already read when it first offered the call to the resident engine.
+ */
+export function start(argv: string[], preread?: StdinText | Promise<StdinText>): void {
+  // A reader that goes away early (`interlock doctor | head`) is not an error worth a stack trace.
+  // Caught here rather than on the streams: touching process.stdout would build it (and load its
+  // stream modules) in every hook process, most of which never write a byte.
+  process.on('uncaughtException', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    process.stderr.write(`interlock: internal error: ${e?.stack ?? String(e)}\n`);
+    process.exit(70);
+  });
+  main(argv, processIo(preread)).then(
+    (code) => {
+      process.exitCode = code;
+      if (argv[0] === 'hook') {
+        // An input that never ended must not keep the process waiting for more, and whatever
+        // else is still pending (a guard that never answered) must not hold the agent.
+        process.stdin.destroy();
+        setTimeout(() => process.exit(code), 200).unref();
+      }
+    },
+    (e: unknown) => {
+      process.stderr.write(`interlock: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -15,6 +15,8 @@ export interface EngineOptions {
   packs: Pack[];
   /** Supplies the grammar's wasm bytes the first time a line needs the full parser. */
   grammarBytes: () => GrammarBytes | Promise<GrammarBytes>;
+  /** A grammar already loaded (or loading) elsewhere, shared by engines of one process instead of loading their own. */
+  grammar?: () => Promise<BashGrammar>;
 }
 
 export type CheckOptions = Omit<EvaluateOptions, 'rules' | 'grammar'>;
@@ -36,7 +38,7 @@ export function createEngine(options: EngineOptions): Engine {
   let grammar: BashGrammar | undefined;
   let loading: Promise<BashGrammar> | undefined;
   const load = (): Promise<BashGrammar> => {
-    loading ??= Promise.resolve(options.grammarBytes()).then(loadBashGrammar).then((g) => (grammar = g));
+    loading ??= (options.grammar ? options.grammar() : Promise.resolve(options.grammarBytes()).then(loadBashGrammar)).then((g) => (grammar = g));
     return loading;
   };
   const checkSync = (line: string, opts: CheckOptions): Decision => evaluate(line, { ...opts, rules, grammar });

@@ -5,14 +5,14 @@
  * file tools' writes go to the engine's `writes` rules, the ones a shell redirect or `cp` meets.
  */
 import { dirname, resolve as resolvePath } from 'node:path';
-import { createEngine } from '../../engine/index';
 import type { Engine, FileWrite } from '../../engine/index';
 import { fold } from '../../engine/evaluate';
 import { environmentLookup, resolveWorkspace } from '../../approvals/resolveWorkspace';
 import type { ResolvedContext } from '../../engine/resolve';
 import { inspectFileAccess, inspectToolCall } from '../../engine/toolCalls';
 import type { Decision, EnvironmentInfo, Reason } from '../../engine/types';
-import { builtinPacks, fileReader, grammarBytesForCli } from '../io';
+import { fileReader } from '../io';
+import { engineFor } from '../engines';
 import type { HookCall } from './protocols';
 
 export interface DecideInputs {
@@ -20,11 +20,6 @@ export interface DecideInputs {
   home: string;
   vars: Record<string, string | undefined>;
   warn: (message: string) => void;
-}
-
-function engineFor(resolved: ResolvedContext): Engine {
-  const packs = builtinPacks();
-  return createEngine({ packs: resolved.workspacePack ? [...packs, resolved.workspacePack] : packs, grammarBytes: grammarBytesForCli });
 }
 
 async function checkLine(engine: Engine, line: string, resolved: ResolvedContext, inputs: DecideInputs): Promise<Decision> {
@@ -83,7 +78,7 @@ export async function decideCall(call: HookCall, inputs: DecideInputs): Promise<
   let reasons: Reason[];
   let environment = resolved.environment;
   if (subject.kind === 'shell') {
-    const d = await checkLine(engineFor(resolved), subject.command, resolved, inputs);
+    const d = await checkLine(engineFor(resolved.workspacePack), subject.command, resolved, inputs);
     reasons = d.reasons;
     environment = d.environment;
   } else if (subject.kind === 'tool') {
@@ -95,12 +90,12 @@ export async function decideCall(call: HookCall, inputs: DecideInputs): Promise<
     });
     reasons = [...findings.reasons];
     if (findings.commands.length > 0) {
-      const engine = engineFor(resolved);
+      const engine = engineFor(resolved.workspacePack);
       for (const line of findings.commands) reasons.push(...(await checkLine(engine, line, resolved, inputs)).reasons);
     }
     if (findings.production.length > 0) environment = { ...environment, production: true, facts: [...environment.facts, ...findings.production] };
   } else if (subject.kind === 'writes') {
-    const d = checkWrites(engineFor(resolved), subject.writes, call.tool, { ...resolved, environment: targetEnvironment(subject.writes, resolved.environment, inputs) }, inputs);
+    const d = checkWrites(engineFor(resolved.workspacePack), subject.writes, call.tool, { ...resolved, environment: targetEnvironment(subject.writes, resolved.environment, inputs) }, inputs);
     reasons = d.reasons;
     environment = d.environment;
   } else {

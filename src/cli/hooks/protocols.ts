@@ -358,7 +358,7 @@ function geminiMcp(tool: string, context: Json | undefined): { server?: string; 
 }
 
 /** Gemini CLI BeforeTool. */
-function readGemini(input: Json): Reading {
+function readGemini(input: Json, hereCwd: string): Reading {
   const event = str(input.hook_event_name);
   if (event !== 'BeforeTool') return pass();
   const tool = str(input.tool_name);
@@ -368,7 +368,7 @@ function readGemini(input: Json): Reading {
   const base = { agent: 'gemini' as const, dialect: 'gemini' as const, event, tool, cwd, roots: [] };
   if (tool === 'run_shell_command') {
     const dir = str(ti.dir_path) ?? str(ti.directory);
-    return shellCall({ ...base, cwd: dir ? resolve(cwd ?? process.cwd(), dir) : cwd }, ti.command, tool);
+    return shellCall({ ...base, cwd: dir ? resolve(cwd ?? hereCwd, dir) : cwd }, ti.command, tool);
   }
   const mcp = geminiMcp(tool, obj(input.mcp_context));
   if (mcp) return toolCall(base, { server: mcp.server, tool: mcp.tool, args: ti });
@@ -398,7 +398,8 @@ function readCodex(input: Json): Reading {
 }
 
 /** Read an agent's hook input. */
-export function readHookInput(agent: AgentId, input: unknown): Reading {
+/** `hereCwd`: the directory the hook runs in, for inputs that give a relative one or none. */
+export function readHookInput(agent: AgentId, input: unknown, hereCwd = process.cwd()): Reading {
   const o = obj(input);
   if (!o) return invalid('the hook input is not a JSON object');
   switch (agent) {
@@ -411,7 +412,7 @@ export function readHookInput(agent: AgentId, input: unknown): Reading {
       return r.kind === 'pass' && CURSOR_PERMISSION_EVENTS.has(str(o.hook_event_name) ?? '') ? pass(CURSOR_ALLOW) : r;
     }
     case 'gemini':
-      return readGemini(o);
+      return readGemini(o, hereCwd);
     case 'codex':
       return readCodex(o);
   }
