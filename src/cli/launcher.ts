@@ -20,7 +20,6 @@ import { readStdin } from './stdin';
 import type { StdinText } from './stdin';
 
 const file = join(__dirname, 'cli-main.js');
-const source = readFileSync(file, 'utf8');
 
 /**
  * One cache per build and per kind of run: the cache holds the functions the run that wrote it
@@ -51,6 +50,7 @@ const STDIN_WAIT_MS = 500;
 
 /** Load the CLI bundle (through the code cache) and return its entry. */
 function loadMain(): CliMain {
+  const source = readFileSync(file, 'utf8');
   const cache = cacheFile();
   const cachePath = cache?.path;
   let cachedData: Buffer | undefined;

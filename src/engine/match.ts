@@ -131,16 +131,39 @@ function resolveWriteOnce(w: FileWrite, ctx: MatchContext): string | undefined {
 }
 
 /** `~` where a glob names the home directory: at its start or as one alternative of a brace (`{~,/root}/.bashrc`). */
-const homeGlobs = new Map<string, string>();
-function homeGlob(pattern: string, home: string): string {
-  const key = `${home}\0${pattern}`;
-  let g = homeGlobs.get(key);
+// Per home, then per pattern: asked for every pattern of every `writes` rule for every write.
+// Bounded: homes come from the check's options, patterns from the packs.
+const homeGlobs = new Map<string, Map<string, string>>();
+function homeGlob(pattern: string, rawHome: string): string {
+  let byPattern = homeGlobs.get(rawHome);
+  if (byPattern === undefined) {
+    if (homeGlobs.size >= 64) homeGlobs.clear();
+    byPattern = new Map();
+    homeGlobs.set(rawHome, byPattern);
+  }
+  let g = byPattern.get(pattern);
   if (g === undefined) {
+    const home = rawHome.replace(/\/+$/, '');
     g = pattern.replace(/(^|[{,])~(?=[/,}]|$)/g, (_, lead: string) => lead + home);
-    // Bounded: homes come from the check's options, patterns from the packs.
-    if (homeGlobs.size < 8192) homeGlobs.set(key, g);
+    if (byPattern.size < 8192) byPattern.set(pattern, g);
   }
   return g;
+}
+
+/**
+ * A line's shell glob, compiled once: each is tried against every guarded pattern of every
+ * `writes` rule, and compiling it each time cost milliseconds for one `find -exec rm {}`.
+ * Bounded: the globs come from untrusted lines.
+ */
+const shellGlobs = new Map<string, Minimatch>();
+function shellGlob(path: string): Minimatch {
+  let m = shellGlobs.get(path);
+  if (!m) {
+    m = new Minimatch(path, { dot: false, nocomment: true, nonegate: true });
+    if (shellGlobs.size >= 1024) shellGlobs.clear();
+    shellGlobs.set(path, m);
+  }
+  return m;
 }
 
 /** A shell glob on the line (`rm .interlock*`, `rm -rf .*`) that would expand to the guarded file a pattern names. */
@@ -152,7 +175,7 @@ function shellGlobHits(path: string, pattern: string): boolean {
   if (last === '' || /[*?[\]{}!()]/.test(last)) return false;
   const candidate = `${path.slice(0, path.lastIndexOf('/'))}/${last}`;
   // The shell's `*` skips dot files unless the glob itself starts with a dot.
-  return new Minimatch(path, { dot: false, nocomment: true, nonegate: true }).match(candidate) && glob(candidate, pattern);
+  return shellGlob(path).match(candidate) && glob(candidate, pattern);
 }
 
 /**
@@ -170,7 +193,7 @@ function coversGuarded(path: string, pattern: string): boolean {
 export function writeMatches(w: FileWrite, pattern: string, ctx: MatchContext): boolean {
   if (PATH_CLASS_NAMES.has(pattern)) return classifyPath(w.path, w.dynamic === true, ctx.paths) === pattern;
   if (TARGET_KIND_NAMES.has(pattern)) return kindsOf(w, ctx).includes(pattern as TargetKind);
-  const pat = homeGlob(pattern, ctx.paths.home.replace(/\/+$/, ''));
+  const pat = homeGlob(pattern, ctx.paths.home);
   const abs = resolveWrite(w, ctx);
   if (abs === undefined) {
     // An unknown directory still ends in known names: `"$DIR"/.vscode/settings.json` is that file somewhere.
@@ -208,8 +231,20 @@ function kindsOf(w: FileWrite, ctx: MatchContext): TargetKind[] {
   return kinds;
 }
 
+/** The same file written the same way twice (`rm a a`, `rm rm rm …`) is judged once. */
+function distinctWrites(writes: FileWrite[]): FileWrite[] {
+  if (writes.length < 2) return writes;
+  const seen = new Set<string>();
+  return writes.filter((w) => {
+    const key = `${w.how}\0${w.dynamic === true}\0${w.path}\0${w.text ?? '\u2205'}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 function writesFor(a: Analysed, rule: Rule): FileWrite[] {
-  const every = memo(a, 'writes', () => fileWrites(a));
+  const every = memo(a, 'writes', () => distinctWrites(fileWrites(a)));
   const how = rule.writeHow;
   const all = how ? every.filter((w) => how.includes(w.how)) : every;
   const text = rule.writeText;
