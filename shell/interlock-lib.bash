@@ -167,7 +167,7 @@ __interlock_ask() {
   __interlock_json "$PWD"
   jcwd=$REPLY
   builtin printf -v body '"id":"%s","type":"check","command":"%s","cwd":"%s","source":{"kind":"terminal","shell":"%s","pid":%d}}' \
-    "$id" "$jcmd" "$jcwd" "$shell" "$$"
+    "$id" "$jcmd" "$jcwd" "$shell" "${__interlock_pid:-$$}"
   __interlock_send "$body" "$id"
   rc=$?
   if ((rc >= 4)) && __interlock_reload; then
@@ -291,7 +291,7 @@ __interlock_read_answer() {
 __interlock_ask_node() {
   { local -; builtin set +euxv; } 2>/dev/null
   local out rc
-  out=$(builtin printf '%s' "$1" | ELECTRON_RUN_AS_NODE=1 "$__interlock_node" "$__interlock_dir/ask.js" --shell "$2" --pid "$$" 2>/dev/null)
+  out=$(builtin printf '%s' "$1" | ELECTRON_RUN_AS_NODE=1 "$__interlock_node" "$__interlock_dir/ask.js" --shell "$2" --pid "${__interlock_pid:-$$}" 2>/dev/null)
   rc=$?
   __interlock_reply=${out%%$'\n'*}
   case $rc in

@@ -461,11 +461,18 @@ forEachShell((shell) => {
   });
 });
 
-describe('ask.js, the Node client the fish hook uses', () => {
+// The clients fish asks the guard through: ask.bash (bash's /dev/tcp, when a bash is installed)
+// and ask.js (Node, otherwise). One contract: exit 0 allowed, 1 refused, 3 no usable answer.
+const ASK_CLIENTS = [
+  { name: 'ask.js, the Node client', argv: [process.execPath, join(HOOK_DIR, 'ask.js')], env: {} },
+  { name: 'ask.bash, the bash client', argv: ['bash', '--noprofile', '--norc', join(HOOK_DIR, 'ask.bash')], env: { BASH_ENV: '', INTERLOCK_HOOK_DIR: HOOK_DIR } },
+];
+for (const client of ASK_CLIENTS) describe(`${client.name} the fish hook uses`, () => {
   const run = (env: Record<string, string>, input: string): Promise<{ code: number | null; out: string }> =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(HOOK_DIR, 'ask.js'), '--shell', 'fish', '--pid', '42', '--cwd', '/somewhere'], {
-        env: { PATH: process.env.PATH, ...env },
+      const secret = env.INTERLOCK_SECRET ?? '';
+      const child = spawn(client.argv[0], [...client.argv.slice(1), '--shell', 'fish', '--pid', '42', '--cwd', '/somewhere'], {
+        env: { PATH: process.env.PATH, INTERLOCK_HELLO: handshakeFor(secret).hello, INTERLOCK_PROOF: handshakeFor(secret).proof, ...client.env, ...env },
       });
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

@@ -44,6 +44,11 @@ set -g __interlock_production (test "$INTERLOCK_PRODUCTION" = 1; and echo 1; or 
 set -g __interlock_unreachable_mode ask
 contains -- "$INTERLOCK_UNREACHABLE" deny allow; and set __interlock_unreachable_mode $INTERLOCK_UNREACHABLE
 set -g __interlock_node "$INTERLOCK_NODE"
+set -g __interlock_hello "$INTERLOCK_HELLO"
+set -g __interlock_proof "$INTERLOCK_PROOF"
+# A bash to make the round trip with (ask.bash): its /dev/tcp costs a few milliseconds where
+# starting Node costs tens. Without one, or without the handshake values, ask.js does it.
+set -g __interlock_bash (command -s bash 2>/dev/null)[1]
 set -g __interlock_refusal
 # First words after which the first word does not say what runs: the guard is asked whatever
 # INTERLOCK_PROGRAMS says (https://fishshell.com/docs/current/commands.html#keywords).
@@ -105,16 +110,24 @@ function __interlock_ask --argument-names cmd
         set -g __interlock_reply 'this terminal has no guard address (INTERLOCK_PORT/INTERLOCK_SECRET unset)'
         return 3
     end
-    if test -z "$__interlock_node"
-        set -g __interlock_reply 'fish asks the guard through node, and INTERLOCK_NODE is unset'
+    set -l out
+    if test -n "$__interlock_bash" -a -n "$__interlock_hello" -a -n "$__interlock_proof"
+        # The address and handshake come from the copies taken at startup, not from the environment
+        # as it is now; BASH_ENV is emptied so the terminal's script hook is not loaded into it.
+        set out (printf '%s' $cmd | BASH_ENV= INTERLOCK_HOOK_DIR=$__interlock_dir INTERLOCK_PORT=$__interlock_port \
+            INTERLOCK_SECRET=$__interlock_secret INTERLOCK_HELLO=$__interlock_hello INTERLOCK_PROOF=$__interlock_proof \
+            INTERLOCK_ENDPOINT_FILE=$__interlock_endpoint_file INTERLOCK_ASK_TIMEOUT=$__interlock_timeout INTERLOCK_NODE=$__interlock_node \
+            $__interlock_bash --noprofile --norc $__interlock_dir/ask.bash --shell fish --pid $fish_pid --cwd $PWD 2>/dev/null)
+    else if test -n "$__interlock_node"
+        # ELECTRON_RUN_AS_NODE makes an Electron binary behave as node; plain node ignores it.
+        # ask.js reads the endpoint file first (where the guard listens now, should it have moved).
+        set out (printf '%s' $cmd | ELECTRON_RUN_AS_NODE=1 INTERLOCK_PORT=$__interlock_port INTERLOCK_SECRET=$__interlock_secret \
+            INTERLOCK_ENDPOINT_FILE=$__interlock_endpoint_file INTERLOCK_ASK_TIMEOUT=$__interlock_timeout \
+            $__interlock_node $__interlock_dir/ask.js --shell fish --pid $fish_pid --cwd $PWD 2>/dev/null)
+    else
+        set -g __interlock_reply 'fish asks the guard through bash or node, and neither is available'
         return 3
     end
-    # ELECTRON_RUN_AS_NODE makes an Electron binary behave as node; plain node ignores it. The
-    # address comes from the copies taken at startup, not from the environment as it is now; ask.js
-    # reads the endpoint file first (where the guard listens now, should it have moved since).
-    set -l out (printf '%s' $cmd | ELECTRON_RUN_AS_NODE=1 INTERLOCK_PORT=$__interlock_port INTERLOCK_SECRET=$__interlock_secret \
-        INTERLOCK_ENDPOINT_FILE=$__interlock_endpoint_file INTERLOCK_ASK_TIMEOUT=$__interlock_timeout \
-        $__interlock_node $__interlock_dir/ask.js --shell fish --pid $fish_pid --cwd $PWD 2>/dev/null)
     set -l rc $status
     set -g __interlock_reply (string replace -ra '[\x00-\x1f\x7f]' ' ' -- "$out[1]")
     switch $rc
