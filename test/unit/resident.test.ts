@@ -303,3 +303,18 @@ function buildIdOf(launcher: string): string {
   const st = statSync(main);
   return `${process.version}:${main}:${st.size}:${Math.floor(st.mtimeMs)}`;
 }
+
+test('a corrupt code cache is ignored and rebuilt; the decision is a fresh start\'s', async () => {
+  const cacheHome = join(scratch, 'cache');
+  mkdirSync(cacheHome, { recursive: true });
+  const env = { XDG_CACHE_HOME: cacheHome };
+  const first = await inProcess(['check', '--json', '--', 'rm -rf ~'], undefined, env);
+  const dir = join(cacheHome, readdirSync(cacheHome).find((d) => d.startsWith('interlock-v8-'))!);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.bin'));
+  assert.ok(files.length > 0, 'the first run wrote a cache');
+  for (const f of files) writeFileSync(join(dir, f), Buffer.alloc(4096, 0x5a));
+  const second = await inProcess(['check', '--json', '--', 'rm -rf ~'], undefined, env);
+  assert.deepEqual(second, first);
+  assert.equal(second.code, 2);
+  for (const f of files) assert.notDeepEqual(readFileSync(join(dir, f)), Buffer.alloc(4096, 0x5a), `${f} rebuilt`);
+});
