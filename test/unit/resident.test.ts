@@ -318,3 +318,18 @@ test('a corrupt code cache is ignored and rebuilt; the decision is a fresh start
   assert.equal(second.code, 2);
   for (const f of files) assert.notDeepEqual(readFileSync(join(dir, f)), Buffer.alloc(4096, 0x5a), `${f} rebuilt`);
 });
+
+test('each call uses its own caller\'s environment, not the one the engine was started with', async () => {
+  stopResident();
+  await until(() => residentPids().length === 0);
+  const [a, b] = [join(scratch, 'state-a'), join(scratch, 'state-b')];
+  await run(['check', '--', 'true'], undefined, { XDG_STATE_HOME: a });
+  await until(() => residentPids().length === 1 && socketFiles().length === 1);
+  const dir = join(home, 'work', 'prod-b');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, '.interlock.jsonc'), '{ "environment": "production" }\n');
+  const r = await run(['check', '--json', '--', 'kubectl delete ns x'], undefined, { XDG_STATE_HOME: b }, dir);
+  assert.equal(JSON.parse(r.stdout).environment.label, 'production');
+  assert.match(readFileSync(join(b, 'interlock', 'approvals.json'), 'utf8'), /prod-b/, 'recorded in the caller\'s store');
+  assert.doesNotMatch(existsSync(join(a, 'interlock', 'approvals.json')) ? readFileSync(join(a, 'interlock', 'approvals.json'), 'utf8') : '', /prod-b/);
+});
