@@ -6,7 +6,7 @@
 const HELP = `Interlock — a safety interlock between AI agents and the things they can destroy.
 
 Usage:
-  interlock check [--json] [--env LABEL] [--cwd DIR] -- <command line>
+  interlock check [--json] [--impact] [--env LABEL] [--cwd DIR] -- <command line>
   interlock check --jsonl [--env LABEL] [--cwd DIR]   < requests.jsonl
   interlock hook <agent>                              < hook-input.json
   interlock install-hooks [--agent NAME]... [--project | --user] [--dir DIR] [--dry-run] [--uninstall]
@@ -19,6 +19,9 @@ check          Decide whether a command line may run: allow, confirm or block.
   --jsonl      Batch: read one JSON object per line from standard input
                ({"command", "cwd"?, "env"?, "vars"?}) and answer one JSON line each, in order.
                A malformed line gets {"error": "..."}; the batch goes on.
+  --impact     Also measure what the command would destroy here (read-only, within
+               INTERLOCK_IMPACT_BUDGET_MS, default 2000; past it "not measured"): with --json,
+               "impact": {files, bytes, untracked, modified, commits, measured, summary}.
   --env LABEL  Environment label (production, staging, development, or a custom name).
   --cwd DIR    Working directory the command would run in (default: the current one).
 

@@ -96,3 +96,14 @@ test('usage errors exit 64 with a message', () => {
     assert.match(r.stderr, /interlock/);
   }
 });
+
+test('check --json --impact adds "impact" with the keys that apply; the text output says it in a line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'interlock-impact-'));
+  writeFileSync(join(dir, 'a.txt'), 'hello');
+  const r = run(['check', '--json', '--impact', '--cwd', dir, '--', 'rm -f a.txt']);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual({ files: out.impact.files, bytes: out.impact.bytes, measured: out.impact.measured }, { files: 1, bytes: 5, measured: true });
+  assert.equal('commits' in out.impact, false);
+  assert.match(run(['check', '--impact', '--cwd', dir, '--', 'rm -f a.txt']).stdout, /Impact: deletes 1 file \(5 bytes\)/);
+  assert.equal('impact' in JSON.parse(run(['check', '--json', '--cwd', dir, '--', 'rm -f a.txt']).stdout), false);
+});
