@@ -1,0 +1,31 @@
+/**
+ * When the agent's own prompt asks the person (no editor window guards the folder), the prompt is
+ * all they see: it says what the command would destroy here, and a snapshot is kept first, because
+ * the hook answers "ask" and never learns the answer — if the person approves, `interlock undo ID`
+ * puts it back; if not, the snapshot expires unused (deleted files are hard links: no space spent).
+ */
+import { createEngine } from '../../engine/index';
+import { assess } from '../../impact/assess';
+import { takeSnapshot } from '../../snapshot/store';
+import { builtinPacks, grammarBytesForCli } from '../io';
+
+/** Never more than this of the agent's hook time on measuring and keeping. */
+const MAX_MS = 8000;
+
+export async function impactNote(command: string, cwd: string | undefined, opts: { deadline: number; home: string; env: Record<string, string | undefined> }): Promise<string> {
+  const left = Math.min(MAX_MS, opts.deadline - Date.now() - 1000);
+  if (left < 300 || !cwd?.startsWith('/')) return '';
+  try {
+    const engine = createEngine({ packs: builtinPacks(), grammarBytes: grammarBytesForCli });
+    const a = await assess(command, { engine, cwd, home: opts.home, budgetMs: Math.min(2000, left / 2) });
+    const i = a.impact;
+    if (i.files === undefined && i.commits === undefined && i.modified === undefined && i.measured) return '';
+    let note = ` — This command ${i.summary}.`;
+    if (opts.env.INTERLOCK_SNAPSHOTS === 'off') return note;
+    const r = await takeSnapshot(a, command, cwd);
+    note += r.ok ? ` A snapshot was kept: \`interlock undo ${r.manifest.id}\` puts it back.` : ` No undo: ${r.reason}.`;
+    return note;
+  } catch {
+    return '';
+  }
+}
