@@ -127,7 +127,16 @@ class Measure {
   git: GitKeep[] = [];
   unknown: string[] = [];
   remoteOnly: string[] = [];
+  /** Repositories found so far: one `git rev-parse` per repository, not one per target. */
+  repos: { root: string; gitDir: string }[] = [];
   constructor(readonly deadline: number) {}
+  async repoFor(dir: string): Promise<{ root: string; gitDir: string } | undefined> {
+    const known = this.repos.filter((r) => dir === r.root || dir.startsWith(`${r.root}/`)).sort((a, b) => b.root.length - a.root.length)[0];
+    if (known && !dir.slice(known.root.length).split('/').includes('.git')) return known;
+    const found = await repoOf(dir, this.left());
+    if (found && !this.repos.some((r) => r.root === found.root)) this.repos.push(found);
+    return found;
+  }
   left(): number {
     return Math.max(0, Math.floor(this.deadline - performance.now()));
   }
@@ -226,7 +235,7 @@ async function measureFiles(ts: Target[], m: Measure): Promise<void> {
       overFiles += r.files;
       overBytes += r.bytes;
     }
-    const repo = await repoOf(st.isDirectory() ? t.path : dirname(t.path), m.left());
+    const repo = await m.repoFor(st.isDirectory() ? t.path : dirname(t.path));
     if (repo) {
       const e = byRepo.get(repo.root) ?? { paths: [], files: 0, complete: true };
       e.paths.push(t.path);
