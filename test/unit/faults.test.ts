@@ -493,3 +493,63 @@ test('the agent hook with a dead or dying window: the agent asks (outside produc
     }
   }
 });
+
+test('an approved destruction is snapshotted after the person approves and before the answer; a snapshot that fails refuses it', async () => {
+  const { createGuard } = await loadGuard();
+  const stub = (globalThis as Record<string, { window: Record<string, unknown> }>).__interlockVscodeStub;
+  stub.window.showWarningMessage = async (m: string) => void shown.push(m);
+  const audit = openAuditLog(join(scratch, 'undo-audit.jsonl'));
+  const calls: string[] = [];
+  const impact = { files: 3, bytes: 10, measured: true, summary: 'deletes 3 files (10 bytes)' };
+  let keepFails = false;
+  const undo = {
+    prepare: async () => (calls.push('prepare'), { impact, view: { summary: impact.summary, measured: true, undo: 'Undo: …' } }),
+    keep: async () => (calls.push('keep'), keepFails ? { problem: 'the disk is full' } : { id: 'snap-1', manifest: { id: 'snap-1' } }),
+    offer: () => void calls.push('offer'),
+  };
+  const seen: unknown[] = [];
+  const panel = { ask: async (input: { impact?: unknown }) => (calls.push('ask'), seen.push(input.impact), { outcome: 'approved', scope: 'once' }) };
+  const guard = (createGuard as unknown as (...a: unknown[]) => ReturnType<GuardModule['createGuard']>)(engineHost('development'), panel, audit, channelLog, undo);
+  const terminal = { kind: 'terminal', shell: 'bash' };
+  const ok = await guard.decide({ command: 'git reset --hard', source: terminal });
+  assert.equal(ok.outcome, 'allow');
+  assert.deepEqual(calls, ['prepare', 'ask', 'keep', 'offer']);
+  assert.deepEqual(seen[0], { summary: impact.summary, measured: true, undo: 'Undo: …' });
+  keepFails = true;
+  const refused = await guard.decide({ command: 'git reset --hard HEAD~1', source: terminal });
+  assert.equal(refused.outcome, 'deny');
+  assert.match(refused.message, /snapshot the confirmation promised could not be taken \(the disk is full\); not run/);
+  const entries = readFileSync(audit.path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEntry);
+  assert.deepEqual(entries.map((e) => [e.outcome, e.snapshot, e.impact?.files]), [['approved', 'snap-1', 3], ['denied', undefined, 3]]);
+  guard.dispose();
+});
+
+test('a full disk under the snapshot store: no snapshot, a clear reason, nothing half-made left in the store', async (t) => {
+  const disk = smallDisk(20 * 1024);
+  if ('skip' in disk) return t.skip(disk.skip);
+  try {
+    const { assess } = await import('../../src/impact/assess');
+    const { listSnapshots, takeSnapshot } = await import('../../src/snapshot/store');
+    const { engine } = await import('./helpers');
+    const ws = mkdtempSync(join(scratch, 'ws-'));
+    writeFileSync(join(ws, 'big.bin'), Buffer.alloc(30 * 1024 * 1024, 1));
+    writeFileSync(join(ws, 'small.txt'), 'small');
+    const store = join(disk.dir, 'snapshots');
+    const a = await assess('echo > big.bin', { engine: engine(), cwd: ws, home: '/nonexistent' });
+    // Overwrites are copied, and the store's disk has no room for this one: said before asking.
+    const early = await takeSnapshot(a, 'echo > big.bin', ws, { dir: store });
+    assert.equal(early.ok, false);
+    assert.match(!early.ok ? early.reason : '', /the disk has .* free, not enough to keep 31 MB/);
+    // The disk fills up while the snapshot is being taken.
+    const b = await assess('echo > small.txt', { engine: engine(), cwd: ws, home: '/nonexistent' });
+    let free: (() => void) | undefined;
+    const late = await takeSnapshot(b, 'echo > small.txt', ws, { dir: store, beforeKeep: () => (free ??= fill(disk.dir)) });
+    free?.();
+    assert.equal(late.ok, false);
+    assert.match(!late.ok ? late.reason : '', /the disk is full/);
+    assert.deepEqual(listSnapshots({ dir: store }), []);
+    assert.deepEqual(readdirSync(store), [], 'the half-made snapshot was removed');
+  } finally {
+    disk.unmount();
+  }
+});
