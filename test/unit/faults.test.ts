@@ -496,7 +496,7 @@ test('the agent hook with a dead or dying window: the agent asks (outside produc
 
 test('an approved destruction is snapshotted after the person approves and before the answer; a snapshot that fails refuses it', async () => {
   const { createGuard } = await loadGuard();
-  const stub = (globalThis as Record<string, { window: Record<string, unknown> }>).__interlockVscodeStub;
+  const stub = (globalThis as unknown as Record<string, { window: Record<string, unknown> }>).__interlockVscodeStub;
   stub.window.showWarningMessage = async (m: string) => void shown.push(m);
   const audit = openAuditLog(join(scratch, 'undo-audit.jsonl'));
   const calls: string[] = [];
