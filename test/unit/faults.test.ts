@@ -22,7 +22,9 @@ import type { AuditEntry, AuditFields } from '../../src/audit/auditLog';
 import { environmentFrom } from '../../src/engine/environment';
 import type { Decision } from '../../src/engine/types';
 import { buildPrivateCli } from './privateCli';
-import { ROOT, check } from './helpers';
+import { ROOT, check, engine } from './helpers';
+import { assess } from '../../src/impact/assess';
+import { listSnapshots, takeSnapshot } from '../../src/snapshot/store';
 
 const isRoot = process.getuid?.() === 0;
 const scratch = mkdtempSync(join(tmpdir(), 'interlock-faults-'));
@@ -528,9 +530,6 @@ test('a full disk under the snapshot store: no snapshot, a clear reason, nothing
   const disk = smallDisk(20 * 1024);
   if ('skip' in disk) return t.skip(disk.skip);
   try {
-    const { assess } = await import('../../src/impact/assess');
-    const { listSnapshots, takeSnapshot } = await import('../../src/snapshot/store');
-    const { engine } = await import('./helpers');
     const ws = mkdtempSync(join(scratch, 'ws-'));
     writeFileSync(join(ws, 'big.bin'), Buffer.alloc(30 * 1024 * 1024, 1));
     writeFileSync(join(ws, 'small.txt'), 'small');
