@@ -31,8 +31,12 @@ export interface Impact {
   summary: string;
 }
 
-/** How a path is lost: deleted, overwritten in place, or (a git discard) created where nothing was. */
-export type TargetHow = 'delete' | 'overwrite' | 'absent';
+/**
+ * How a path is lost: deleted, overwritten in place, (a git discard) created where nothing was, or
+ * moved away — nothing is lost then, but an undo that puts back what the move overwrote must put
+ * the moved file back too, or the moved content would be the one lost.
+ */
+export type TargetHow = 'delete' | 'overwrite' | 'absent' | 'move';
 
 export interface Target {
   path: string;
@@ -190,8 +194,9 @@ export async function assess(line: string, opts: AssessOptions): Promise<Assessm
 function pushWrites(c: LocalCommand, roots: { spelled: string; dynamic: boolean; cwd: string; how: TargetHow }[]): void {
   const deleter = DELETERS.has(programName(c.argv[0]).toLowerCase());
   for (const w of c.writes) {
-    // Appends, moves away and mode changes keep the content; a move's destination is a write.
-    if (w.how === 'delete') roots.push({ spelled: w.path, dynamic: w.dynamic === true, cwd: c.cwd, how: deleter ? 'delete' : 'overwrite' });
+    // Appends and mode changes keep the content; a move's destination is a write.
+    if (w.how === 'move') roots.push({ spelled: w.path, dynamic: w.dynamic === true, cwd: c.cwd, how: 'move' });
+    else if (w.how === 'delete') roots.push({ spelled: w.path, dynamic: w.dynamic === true, cwd: c.cwd, how: deleter ? 'delete' : 'overwrite' });
     else if (w.how === 'write' || w.how === 'edit') roots.push({ spelled: w.path, dynamic: w.dynamic === true, cwd: c.cwd, how: 'overwrite' });
   }
 }
@@ -216,6 +221,7 @@ async function measureFiles(ts: Target[], m: Measure): Promise<void> {
   let delBytes = 0;
   let overFiles = 0;
   let overBytes = 0;
+  let counted = 0;
   for (const t of ts) {
     let st;
     try {
@@ -226,6 +232,9 @@ async function measureFiles(ts: Target[], m: Measure): Promise<void> {
     // Writing into a folder (`cp x dir/`) overwrites nothing in particular.
     if (t.how === 'overwrite' && st.isDirectory()) continue;
     m.targets.push(t);
+    // Kept for the undo, not counted: a move loses nothing by itself.
+    if (t.how === 'move') continue;
+    counted++;
     const r = t.how === 'delete' ? await walk(t.path, m.deadline) : { files: 1, bytes: st.size, complete: true, problems: [] };
     if (!r.complete) m.miss(`${t.path}: ${r.problems[0] ?? 'not walked'}`);
     if (t.how === 'delete') {
@@ -244,7 +253,7 @@ async function measureFiles(ts: Target[], m: Measure): Promise<void> {
       byRepo.set(repo.root, e);
     }
   }
-  if (ts.length === 0 || (delFiles === 0 && overFiles === 0 && m.targets.length === 0)) return;
+  if (counted === 0) return;
   m.has.files = true;
   m.files += delFiles + overFiles;
   m.bytes += delBytes + overBytes;

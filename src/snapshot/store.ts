@@ -262,7 +262,7 @@ function readable(path: string): boolean {
 
 function entryOf(path: string, st: Stats, how: TargetHow): Entry | undefined {
   const base = { path, how, mode: st.mode & 0o7777, mtimeMs: st.mtimeMs, atimeMs: st.atimeMs };
-  if (st.isDirectory()) return how === 'delete' ? { ...base, type: 'dir' } : undefined;
+  if (st.isDirectory()) return how === 'delete' || how === 'move' ? { ...base, type: 'dir' } : undefined;
   if (st.isSymbolicLink()) return { ...base, type: 'symlink', target: readlinkSync(path) };
   if (st.isFile()) return { ...base, type: 'file', size: st.size };
   return undefined; // sockets, fifos, devices: nothing a snapshot can keep

@@ -143,6 +143,7 @@ export async function undoCase(seed: number, store: string): Promise<CaseResult>
     () => `echo overwritten > ${q(pick(existing.length > 0 ? existing : ['fresh.txt']))}`,
     () => 'git reset --hard',
     () => 'git checkout .',
+    () => (existing.length >= 2 ? `mv -f -- ${q(existing[0])} ${q(existing[1])}` : `rm -f -- ${q(pick(files))}`),
   ];
   const line = commands[Math.floor(r() * commands.length)]();
   const before = capture(root);
