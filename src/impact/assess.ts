@@ -5,7 +5,7 @@
  * Read-only and bounded: past the time budget the answer says "not measured", never waits longer.
  * The same assessment names what a snapshot must keep, so the two never disagree.
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Engine } from '../engine/index';
 import type { LocalCommand } from '../engine/localEffects';
@@ -176,7 +176,15 @@ export async function assess(line: string, opts: AssessOptions): Promise<Assessm
       continue;
     }
     if (!e.complete) m.miss(`${r.spelled}: not every match was found in time`);
-    for (const p of e.paths) files.push({ path: p, how: r.how });
+    for (const p of e.paths) {
+      // `rm -rf link/`: the slash makes rm follow the link and empty the folder it points to.
+      // That folder is not measured or kept (it may be anywhere): the answer says so instead.
+      if (r.spelled.endsWith('/') && isSymlink(p)) {
+        m.miss(`${r.spelled} is a symlink the command follows (to ${linkTarget(p)})`);
+        continue;
+      }
+      files.push({ path: p, how: r.how });
+    }
   }
   await measureFiles(dedupe(files), m);
   m.targets.push(...m.targets.splice(0).filter((t, i, all) => all.findIndex((u) => u.path === t.path) === i));
@@ -475,6 +483,22 @@ async function runStatus(cwd: string, pathspecs: string[], m: Measure): Promise<
 async function gitPath(root: string, name: string, m: Measure): Promise<string> {
   const r = await runGit(root, ['rev-parse', '--path-format=absolute', '--git-path', name], m.left());
   return r.ok ? r.stdout.toString().trim() : join(root, '.git', name);
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function linkTarget(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return 'somewhere that does not resolve';
+  }
 }
 
 function exists(p: string): boolean {

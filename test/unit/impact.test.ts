@@ -128,3 +128,16 @@ test('a path only known at run time is not measured', async () => {
   assert.equal(i.measured, false);
   assert.match(i.summary, /only known when the command runs/);
 });
+
+test('rm -rf link/ follows the link out of the workspace: not measured, and said so', async () => {
+  const outside = tempDir();
+  writeTree(outside, { 'data.db': 'precious' });
+  const ws = tempDir();
+  symlinkSync(outside, join(ws, 'link'));
+  const followed = await impactOf('rm -rf link/', ws);
+  assert.equal(followed.measured, false);
+  assert.match(followed.summary, /link\/ is a symlink the command follows/);
+  // Without the slash only the link goes.
+  const link = await impactOf('rm -rf link', ws);
+  assert.deepEqual([link.files, link.measured], [1, true]);
+});
