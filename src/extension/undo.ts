@@ -52,6 +52,9 @@ const FALLBACK_MS = 120_000;
 
 const nf = new Intl.NumberFormat('en-US');
 
+/** Only a remote loses something (a force-push), or the targets are already gone. */
+const nothingHere = (a: Assessment): boolean => a.targets.length === 0 && a.git.length === 0 && a.unknown.length === 0;
+
 /** `Deleted 1,284 files`, `Overwrote 2 files`, or the impact line for git state. */
 export function pastTense(m: Manifest): string {
   const files = m.entries.filter((e) => e.type === 'file' || e.type === 'symlink');
@@ -121,6 +124,7 @@ export function createUndo(host: EngineHost, settings: SettingsWatcher, log: vsc
       if (!settings.current.undo.snapshots) noUndo = 'snapshots are turned off (interlock.undo.snapshots)';
       else if (failed && Date.now() - failed.at < FAILURE_MEMORY_MS) noUndo = failed.reason;
       else if (a.unknown.some((u) => !/out of time|not walked|not every match/.test(u))) noUndo = `what it changes is not fully known before it runs (${a.unknown[0]})`;
+      else if (nothingHere(a)) noUndo = 'it changes nothing on this machine that a snapshot could keep';
       else if (i.measured) {
         const plan = await planSnapshot(a, storeOpts(), 5000);
         if (!plan.ok) noUndo = plan.reason;
@@ -134,6 +138,8 @@ export function createUndo(host: EngineHost, settings: SettingsWatcher, log: vsc
       if (p.noUndo) return {};
       // Measured again now: the files may have changed while the person read the panel.
       const a = await assessLine(command, cwd, folder, KEEP_TIME_MS);
+      // Nothing to keep now (it was deleted meanwhile): nothing is lost by running it.
+      if (nothingHere(a)) return {};
       const r = await takeSnapshot(a, command, cwd ?? folder?.uri.fsPath ?? home, storeOpts());
       if (!r.ok) {
         failures.set(command, { reason: r.reason, at: Date.now() });

@@ -78,6 +78,11 @@ interface GuardModule {
 
 const shown: string[] = [];
 async function loadGuard(): Promise<GuardModule> {
+  return (await loadExtensionModule('guard.ts')) as GuardModule;
+}
+
+/** An extension module bundled with the stand-in `vscode` API. */
+async function loadExtensionModule(file: string): Promise<unknown> {
   const esbuild = await import('esbuild');
   const stub = {
     EventEmitter: class<T> {
@@ -90,13 +95,20 @@ async function loadGuard(): Promise<GuardModule> {
         this.listeners = [];
       }
     },
-    window: { showErrorMessage: async (m: string) => void shown.push(m) },
-    workspace: { workspaceFolders: undefined, getWorkspaceFolder: () => undefined },
+    window: {
+      showErrorMessage: async (m: string) => void shown.push(m),
+      showWarningMessage: async (m: string) => void shown.push(m),
+      showInformationMessage: async (m: string) => void shown.push(m),
+      onDidEndTerminalShellExecution: () => ({ dispose: () => undefined }),
+    },
+    commands: { registerCommand: () => ({ dispose: () => undefined }) },
+    tasks: { onDidEndTaskProcess: () => ({ dispose: () => undefined }) },
+    workspace: { workspaceFolders: undefined, getWorkspaceFolder: () => undefined, asRelativePath: (p: string) => p },
     Uri: { file: (path: string) => ({ fsPath: path }) },
   };
   (globalThis as Record<string, unknown>).__interlockVscodeStub = stub;
   const out = await esbuild.build({
-    entryPoints: [join(ROOT, 'src', 'extension', 'guard.ts')],
+    entryPoints: [join(ROOT, 'src', 'extension', file)],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -114,11 +126,11 @@ async function loadGuard(): Promise<GuardModule> {
       },
     }],
   });
-  const filename = join(ROOT, 'src', 'extension', 'guard.bundle.cjs');
+  const filename = join(ROOT, 'src', 'extension', file.replace(/\.ts$/, '.bundle.cjs'));
   const mod = new Module(filename) as Module & { _compile(code: string, file: string): void };
   mod.filename = filename;
   mod._compile(out.outputFiles[0].text, filename);
-  return mod.exports as GuardModule;
+  return mod.exports;
 }
 
 function engineHost(label: string) {
@@ -498,8 +510,6 @@ test('the agent hook with a dead or dying window: the agent asks (outside produc
 
 test('an approved destruction is snapshotted after the person approves and before the answer; a snapshot that fails refuses it', async () => {
   const { createGuard } = await loadGuard();
-  const stub = (globalThis as unknown as Record<string, { window: Record<string, unknown> }>).__interlockVscodeStub;
-  stub.window.showWarningMessage = async (m: string) => void shown.push(m);
   const audit = openAuditLog(join(scratch, 'undo-audit.jsonl'));
   const calls: string[] = [];
   const impact = { files: 3, bytes: 10, measured: true, summary: 'deletes 3 files (10 bytes)' };
@@ -550,5 +560,46 @@ test('a full disk under the snapshot store: no snapshot, a clear reason, nothing
     assert.deepEqual(readdirSync(store), [], 'the half-made snapshot was removed');
   } finally {
     disk.unmount();
+  }
+});
+
+test('impact and undo in the editor: a force-push says it has no local undo and runs; rm -rf is kept before it runs and the offer comes after', async () => {
+  const { createUndo } = (await loadExtensionModule('undo.ts')) as { createUndo: (host: unknown, settings: unknown, log: unknown) => {
+    prepare(c: string, cwd: string, f: undefined): Promise<{ view: { undo: string; summary: string }; noUndo?: string } | undefined>;
+    keep(p: unknown, c: string, cwd: string, f: undefined): Promise<{ id?: string; problem?: string }>;
+    dispose(): void;
+  } };
+  const state = mkdtempSync(join(scratch, 'state-'));
+  const saved = process.env.XDG_STATE_HOME;
+  process.env.XDG_STATE_HOME = state;
+  const settings = { current: { undo: { snapshots: true, budgetBytes: 1024 ** 3, days: 7, impactTimeMs: 2000 } } };
+  const undo = createUndo({ engine: () => engine() }, settings, channelLog);
+  try {
+    const ws = mkdtempSync(join(scratch, 'undo-ws-'));
+    mkdirSync(join(ws, 'src'));
+    writeFileSync(join(ws, 'src', 'a.ts'), 'a');
+    const rm = await undo.prepare('rm -rf src', ws, undefined);
+    assert.equal(rm?.view.summary, 'deletes 1 file (1 bytes)');
+    assert.match(rm?.view.undo ?? '', /^Undo: /);
+    const kept = await undo.keep(rm, 'rm -rf src', ws, undefined);
+    assert.match(kept.id ?? '', /^\d{8}-\d{6}-[0-9a-f]{6}$/);
+    assert.ok(existsSync(join(state, 'interlock', 'snapshots', kept.id!, 'manifest.json')));
+
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: ws, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'one');
+    git('commit', '-q', '--allow-empty', '-m', 'two');
+    git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+    git('reset', '-q', '--soft', 'HEAD~1');
+    const push = await undo.prepare('git push --force origin main', ws, undefined);
+    assert.match(push?.view.summary ?? '', /drops 1 commit from origin\/main/);
+    assert.match(push?.view.undo ?? '', /^No undo: it changes nothing on this machine .* Commits dropped from origin\/main are on the remote/);
+    assert.deepEqual(await undo.keep(push, 'git push --force origin main', ws, undefined), {}, 'nothing to keep is not a reason to refuse');
+    assert.equal(await undo.prepare('ls -la', ws, undefined), undefined);
+  } finally {
+    undo.dispose();
+    if (saved === undefined) delete process.env.XDG_STATE_HOME;
+    else process.env.XDG_STATE_HOME = saved;
   }
 });
