@@ -128,6 +128,7 @@ export function createUndo(host: EngineHost, settings: SettingsWatcher, log: vsc
       else if (i.measured) {
         const plan = await planSnapshot(a, storeOpts(), 5000);
         if (!plan.ok) noUndo = plan.reason;
+        else if (plan.entries.length === 0 && a.git.length === 0) noUndo = 'it changes nothing on this machine that a snapshot could keep';
       }
       const remote = a.remoteOnly.length > 0 ? ` Commits dropped from ${a.remoteOnly.join(', ')} are on the remote and cannot be undone here.` : '';
       const undo = noUndo ? `No undo: ${noUndo}.${remote}` : `Undo: what it deletes or overwrites here is kept before it runs.${remote}`;
@@ -141,6 +142,7 @@ export function createUndo(host: EngineHost, settings: SettingsWatcher, log: vsc
       // Nothing to keep now (it was deleted meanwhile): nothing is lost by running it.
       if (nothingHere(a)) return {};
       const r = await takeSnapshot(a, command, cwd ?? folder?.uri.fsPath ?? home, storeOpts());
+      if (!r.ok && r.nothing) return {};
       if (!r.ok) {
         failures.set(command, { reason: r.reason, at: Date.now() });
         log.warn(`no snapshot for ${command}: ${r.reason}`);

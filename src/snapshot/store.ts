@@ -118,7 +118,8 @@ export function storeOptions(env: Record<string, string | undefined> = process.e
 
 export type TakeResult =
   | { ok: true; manifest: Manifest }
-  | { ok: false; reason: string };
+  /** `nothing`: the command destroys nothing a snapshot could keep (a device, a socket, a remote). */
+  | { ok: false; reason: string; nothing?: true };
 
 function newId(now: number): string {
   const d = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -277,7 +278,7 @@ export async function takeSnapshot(a: Assessment, command: string, cwd: string, 
   const now = Date.now();
   const plan = await planSnapshot(a, over);
   if (!plan.ok) return plan;
-  if (plan.entries.length === 0 && a.git.length === 0) return { ok: false, reason: 'it destroys nothing here that a snapshot could keep' };
+  if (plan.entries.length === 0 && a.git.length === 0) return { ok: false, reason: 'it destroys nothing here that a snapshot could keep', nothing: true };
   try {
     privateDir(o.dir);
     prune(o, plan.bytes, now);
