@@ -23,7 +23,9 @@ export async function impactNote(command: string, cwd: string | undefined, opts:
     let note = ` — This command ${i.summary}.`;
     if (opts.env.INTERLOCK_SNAPSHOTS === 'off') return note;
     const r = await takeSnapshot(a, command, cwd);
-    note += r.ok ? ` A snapshot was kept: \`interlock undo ${r.manifest.id}\` puts it back.` : ` No undo: ${r.reason}.`;
+    if (r.ok) note += ` A snapshot was kept: \`interlock undo ${r.manifest.id}\` puts it back.`;
+    else if (!r.nothing) note += ` No undo: ${r.reason}.`;
+    if (a.remoteOnly.length > 0) note += ` Commits dropped from ${a.remoteOnly.join(', ')} cannot be undone here.`;
     return note;
   } catch {
     return '';
