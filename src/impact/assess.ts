@@ -195,7 +195,7 @@ export async function assess(line: string, opts: AssessOptions): Promise<Assessm
   if (m.has.commits) impact.commits = m.commits;
   const phrases = [...m.phrases];
   if (!m.measured) phrases.push(`not fully measured (${m.unknown.slice(0, 2).join('; ')}${m.unknown.length > 2 ? '; …' : ''})`);
-  impact.summary = phrases.length > 0 ? phrases.join('; ') : 'nothing on this machine that exists now';
+  impact.summary = phrases.length > 0 ? phrases.join('; ') : 'destroys nothing on this machine';
   return { impact, targets: m.targets, git: m.git, unknown: m.unknown, remoteOnly: m.remoteOnly };
 }
 
@@ -293,7 +293,7 @@ async function measureFiles(ts: Target[], m: Measure): Promise<void> {
 /** What a git subcommand discards locally, and what a force-push drops from the remote branch. */
 async function gitEffects(g: GitCommand, m: Measure): Promise<void> {
   const { sub, args } = g;
-  const discard = async (pathspecs: string[], staged: boolean, what: string): Promise<void> => {
+  const discard = async (pathspecs: string[], staged: boolean): Promise<void> => {
     const repo = await repoOf(g.cwd, m.left());
     if (!repo) return;
     const st = await runStatus(g.cwd, pathspecs, m);
@@ -315,12 +315,12 @@ async function gitEffects(g: GitCommand, m: Measure): Promise<void> {
     m.files += lost.length;
     m.bytes += bytes;
     m.modified += lost.length;
-    m.phrases.push(lost.length > 0 ? `${what} discards uncommitted changes to ${plural(lost.length, 'file')} (${formatBytes(bytes)})` : `${what} discards no uncommitted changes`);
+    m.phrases.push(lost.length > 0 ? `discards uncommitted changes to ${plural(lost.length, 'file')} (${formatBytes(bytes)})` : 'discards no uncommitted changes');
   };
 
   if (sub === 'reset' && flag(args, ['--hard'])) {
     const rev = positionals(args)[0];
-    await discard([':/'], true, 'git reset --hard');
+    await discard([':/'], true);
     const repo = await repoOf(g.cwd, m.left());
     if (repo && rev !== undefined) {
       // The branch moves to `rev`: commits after it leave the branch, and files differing from it change.
@@ -355,7 +355,7 @@ async function gitEffects(g: GitCommand, m: Measure): Promise<void> {
       const paths = dd.length > 0 ? dd : pos.filter((p) => exists(resolve(g.cwd, p)));
       if (paths.length === 0 && !flag(args, ['--force'], 'f')) return;
       const staged = dd.length > 0 && pos.length > 0;
-      await discard(paths.length > 0 ? paths : [':/'], staged, 'git checkout');
+      await discard(paths.length > 0 ? paths : [':/'], staged);
     } else {
       const staged = flag(args, ['--staged'], 'S');
       const worktree = flag(args, ['--worktree'], 'W') || !staged;
@@ -364,7 +364,7 @@ async function gitEffects(g: GitCommand, m: Measure): Promise<void> {
         if (repo) m.git.push({ kind: 'index', root: repo.root, indexPath: await gitPath(repo.root, 'index', m) });
         return;
       }
-      await discard([...pos, ...dd], staged, 'git restore');
+      await discard([...pos, ...dd], staged);
     }
   } else if (sub === 'clean' && flag(args, ['--force'], 'f') && !flag(args, ['--dry-run'], 'n')) {
     const repo = await repoOf(g.cwd, m.left());
@@ -396,7 +396,7 @@ async function gitEffects(g: GitCommand, m: Measure): Promise<void> {
     m.files += files;
     m.bytes += bytes;
     m.untracked += files;
-    m.phrases.push(`git clean deletes ${plural(files, 'untracked file')} (${formatBytes(bytes)})`);
+    m.phrases.push(`deletes ${plural(files, 'untracked file')} (${formatBytes(bytes)})`);
   } else if (sub === 'stash' && (args[0] === 'drop' || args[0] === 'clear')) {
     const list = await runGit(g.cwd, ['stash', 'list', '--format=%H%x00%gs'], m.left());
     const repo = await repoOf(g.cwd, m.left());
