@@ -50,9 +50,9 @@ export interface StatusEntry {
   y: string;
 }
 
-/** `git status --porcelain=v2 -z` read into entries (untracked files listed one by one; ignored ones with `ignored`). */
-export async function status(root: string, pathspecs: string[], timeoutMs: number, ignored = false): Promise<StatusEntry[] | undefined> {
-  const args = ['-c', 'core.quotePath=false', 'status', '--porcelain=v2', '-z', '--untracked-files=all', `--ignored=${ignored ? 'matching' : 'no'}`, '--no-renames'];
+/** `git status --porcelain=v2 -z` read into entries (untracked files listed one by one unless `untracked` is false). */
+export async function status(root: string, pathspecs: string[], timeoutMs: number, untracked = true): Promise<StatusEntry[] | undefined> {
+  const args = ['-c', 'core.quotePath=false', 'status', '--porcelain=v2', '-z', `--untracked-files=${untracked ? 'all' : 'no'}`, '--ignored=no', '--no-renames'];
   const r = await runGit(root, [...args, '--', ...(pathspecs.length > 0 ? pathspecs : ['.'])], timeoutMs);
   if (!r.ok) return undefined;
   const out: StatusEntry[] = [];
