@@ -26,6 +26,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stateDir } from '../approvals/approvalStore';
 import { privateDir, replaceFile } from '../fsutil/privateFiles';
+import { lockFile } from '../fsutil/lockFile';
 import type { Assessment, GitKeep, TargetHow } from '../impact/assess';
 import { runGit } from '../impact/git';
 import { walk } from '../impact/walk';
@@ -471,10 +472,30 @@ function conflictOf(e: Entry, m: Manifest, dir: string): string | undefined {
  */
 export async function restoreSnapshot(id: string, opts: { force?: boolean } & StoreOptions = {}): Promise<RestoreResult> {
   const dir = join(opts.dir ?? storeDir(), id);
-  const m = readSnapshot(id, opts);
   const result: RestoreResult = { ok: false, restored: 0, conflicts: [], failed: [] };
-  if (!m) {
+  if (!readSnapshot(id, opts)) {
     result.failed.push({ path: id, why: 'no such snapshot (expired, removed, or never completed)' });
+    return result;
+  }
+  // Two undos of one snapshot at once (the notification and the command, two windows) take turns.
+  let release: () => void;
+  try {
+    release = lockFile(join(dir, 'restore'), `snapshot ${id}`, 10 * 60_000, 15_000);
+  } catch (e) {
+    result.failed.push({ path: id, why: (e as Error).message });
+    return result;
+  }
+  try {
+    return await restoreLocked(id, dir, opts, result);
+  } finally {
+    release();
+  }
+}
+
+async function restoreLocked(id: string, dir: string, opts: { force?: boolean } & StoreOptions, result: RestoreResult): Promise<RestoreResult> {
+  const m = readSnapshot(id, opts);
+  if (!m) {
+    result.failed.push({ path: id, why: 'the snapshot went away' });
     return result;
   }
   for (const e of m.entries) {
