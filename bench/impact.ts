@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assess } from '../src/impact/assess';
-import { takeSnapshot } from '../src/snapshot/store';
+import { restoreSnapshot, takeSnapshot } from '../src/snapshot/store';
 import { engine } from '../test/unit/helpers';
 import { undoCase } from '../test/unit/undoProperty';
 
@@ -69,7 +69,12 @@ async function snapshotGigabyte(): Promise<void> {
       // du counts a hard-linked inode once per run: measured alone, the store's links show their full size.
       const alone = du(store);
       const both = Number(execFileSync('du', ['-sk', data, store], { encoding: 'utf8' }).trim().split('\n')[1].split('\t')[0]) * 1024;
-      console.log(`snapshot of ${mb(total)} (${GB_FILES} files) with ${copyOnly ? 'copies' : 'hard links'}: ${ms.toFixed(0)} ms; store ${mb(alone)} by itself, ${mb(both)} of new space beside the originals (${r.manifest.linked} linked, ${r.manifest.copied} copied)`);
+      rmSync(data, { recursive: true });
+      const undoStarted = performance.now();
+      const back = await restoreSnapshot(r.manifest.id, { dir: store });
+      const undoMs = performance.now() - undoStarted;
+      if (!back.ok || du(data) !== total) throw new Error(`undo failed: ${JSON.stringify(back).slice(0, 300)}`);
+      console.log(`snapshot of ${mb(total)} (${GB_FILES} files) with ${copyOnly ? 'copies' : 'hard links'}: ${ms.toFixed(0)} ms; store ${mb(alone)} by itself, ${mb(both)} of new space beside the originals (${r.manifest.linked} linked, ${r.manifest.copied} copied); undo after rm -rf: ${undoMs.toFixed(0)} ms`);
       rmSync(store, { recursive: true, force: true });
     }
   } finally {
