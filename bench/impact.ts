@@ -9,6 +9,7 @@ import { assess } from '../src/impact/assess';
 import { restoreSnapshot, takeSnapshot } from '../src/snapshot/store';
 import { engine } from '../test/unit/helpers';
 import { undoCase } from '../test/unit/undoProperty';
+import { removeTempDirs } from '../test/unit/gitFixture';
 
 const quick = process.argv.includes('--quick');
 const FILES = quick ? 20_000 : 100_000;
@@ -100,6 +101,7 @@ async function property(): Promise<void> {
     byCommand.set(kind, k);
   }
   rmSync(store, { recursive: true, force: true });
+  removeTempDirs();
   console.log(`undo property: ${CASES - failed}/${CASES} random cases restored byte for byte in ${((performance.now() - started) / 1000).toFixed(1)} s — ${[...byCommand].map(([k, v]) => `${k} ${v.ok}/${v.all}`).join(', ')}`);
 }
 

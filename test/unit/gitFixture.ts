@@ -1,6 +1,6 @@
 /** A real git repository in a temp folder, for impact and snapshot tests. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -10,8 +10,24 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export function tempDir(prefix = 'interlock-'): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+const made: string[] = [];
+
+export function tempDir(prefix = 'interlock-test-'): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  made.push(dir);
+  return dir;
+}
+
+/** Remove every folder `tempDir` made (for `after`), read-only ones included. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) {
+    try {
+      chmodSync(dir, 0o700);
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // already gone
+    }
+  }
 }
 
 /** Write files (path → content) under `root`, making folders as needed. */

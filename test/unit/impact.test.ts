@@ -1,11 +1,13 @@
 // Impact measured on real folders and real git repositories: what a command would destroy.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assess } from '../../src/impact/assess';
 import { engine } from './helpers';
-import { git, repo, tempDir, writeTree } from './gitFixture';
+import { git, removeTempDirs, repo, tempDir, writeTree } from './gitFixture';
+
+after(removeTempDirs);
 
 const HOME = '/nonexistent-home';
 const impactOf = async (line: string, cwd: string, budgetMs?: number) => (await assess(line, { engine: engine(), cwd, home: HOME, budgetMs })).impact;

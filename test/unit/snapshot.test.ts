@@ -1,5 +1,5 @@
 // Snapshots and undo on real folders and repositories; the property test runs random cases.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,9 @@ import { assess } from '../../src/impact/assess';
 import { listSnapshots, readSnapshot, restoreSnapshot, sealSnapshot, takeSnapshot } from '../../src/snapshot/store';
 import type { StoreOptions } from '../../src/snapshot/store';
 import { engine } from './helpers';
-import { git, repo, tempDir, writeTree } from './gitFixture';
+import { git, removeTempDirs, repo, tempDir, writeTree } from './gitFixture';
+
+after(removeTempDirs);
 import { capture, undoCase } from './undoProperty';
 
 const bash = (line: string, cwd: string): void => {
