@@ -160,9 +160,7 @@ export async function assess(line: string, opts: AssessOptions): Promise<Assessm
     const git = gitCommand(c);
     if (git) await gitEffects(git, m);
     // A git subcommand's own paths are judged by gitEffects; `git rm` and `git mv` are plain deletes and moves.
-    if (git && git.sub !== 'rm' && git.sub !== 'mv') {
-      continue;
-    }
+    if (git && git.sub !== 'rm' && git.sub !== 'mv') continue;
     pushWrites(c, roots);
   }
   // `find -exec rm {}` also unwraps into `rm <what find reaches>`: the same targets, spelled as unknown.
