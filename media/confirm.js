@@ -70,6 +70,10 @@
       : src.kind === 'task' ? `Task “${src.name}”` : `Agent ${src.agent}${src.tool ? ` · tool ${src.tool}` : ''}`;
     $('workspace').textContent = p.workspace ? `in ${p.workspace}` : '';
     renderCommand(p.command, p.decision.reasons.map((/** @type {any} */ r) => r.span).filter(Boolean));
+    const impact = $('impact');
+    impact.classList.toggle('hidden', !p.impact);
+    $('impact-summary').textContent = p.impact ? `This command ${p.impact.summary}.` : '';
+    $('impact-undo').textContent = p.impact ? p.impact.undo : '';
     const facts = $('facts');
     facts.replaceChildren();
     for (const f of env.facts) {

@@ -15,6 +15,7 @@ import {
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import { lockFile } from '../fsutil/lockFile';
+import type { Impact } from '../impact/assess';
 
 export type AuditOutcome = 'allowed' | 'approved' | 'denied' | 'blocked' | 'timed-out' | 'ran-unguarded' | 'paused' | 'resumed';
 
@@ -30,6 +31,10 @@ export interface AuditFields {
   by: string;
   user?: string;
   detail?: string;
+  /** What the command would destroy here, measured before a person was asked. */
+  impact?: Impact;
+  /** The snapshot kept before it ran: `interlock undo <id>`. */
+  snapshot?: string;
 }
 
 export interface AuditEntry extends AuditFields {

@@ -9,19 +9,22 @@ import type { Decision } from '../engine/types';
 import { fileReader } from './io';
 import { engineFor } from './engines';
 import type { CliIo } from './cliIo';
+import { DEFAULT_IMPACT_BUDGET_MS, assess } from '../impact/assess';
+import type { Impact } from '../impact/assess';
 
 const EXIT: Record<Decision['decision'], number> = { allow: 0, confirm: 1, block: 2 };
 
 interface CheckArgs {
   json: boolean;
   jsonl: boolean;
+  impact: boolean;
   env?: string;
   cwd: string;
   command?: string;
 }
 
 function parseArgs(args: string[], cwd: string): CheckArgs | string {
-  const out: CheckArgs = { json: false, jsonl: false, cwd };
+  const out: CheckArgs = { json: false, jsonl: false, impact: false, cwd };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--') {
@@ -30,6 +33,7 @@ function parseArgs(args: string[], cwd: string): CheckArgs | string {
     }
     if (a === '--json') out.json = true;
     else if (a === '--jsonl') out.jsonl = true;
+    else if (a === '--impact') out.impact = true;
     else if (a === '--env' || a === '--cwd') {
       const v = args[++i];
       if (v === undefined) return `${a} needs a value`;
@@ -96,14 +100,30 @@ async function decide(run: RunState, req: Request, overrides?: Record<string, st
   return d;
 }
 
-/** JSON shape of the contract: decision, risk, environment, reasons with rule, message, span. */
-export function toJson(d: Decision): string {
+/** JSON shape of the contract: decision, risk, environment, reasons with rule, message, span; `impact` when asked. */
+export function toJson(d: Decision, impact?: Impact): string {
   return JSON.stringify({
     decision: d.decision,
     risk: d.risk,
     environment: d.environment,
     reasons: d.reasons.map((r) => ({ rule: r.rule, message: r.message, decision: r.decision, risk: r.risk, span: r.span })),
+    ...(impact ? { impact } : {}),
   });
+}
+
+/** Milliseconds the impact measure may take (`INTERLOCK_IMPACT_BUDGET_MS`), default 2 s. */
+export function impactBudget(vars: Record<string, string | undefined>): number {
+  const n = Number(vars.INTERLOCK_IMPACT_BUDGET_MS);
+  return Number.isFinite(n) && n > 0 ? n : DEFAULT_IMPACT_BUDGET_MS;
+}
+
+async function measure(req: Request): Promise<Impact> {
+  try {
+    const a = await assess(req.command, { engine: engineFor(undefined), cwd: req.cwd, home: req.vars.HOME ?? homedir(), budgetMs: impactBudget(req.vars) });
+    return a.impact;
+  } catch (e) {
+    return { measured: false, summary: `not measured (${(e as Error).message})` };
+  }
 }
 
 function style(io: CliIo): ExplainStyle {
@@ -119,8 +139,11 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
     return 64;
   }
   if (parsed.jsonl) return runBatch(parsed, io);
-  const d = await decide(newRun(io.err), { command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: io.env });
-  await io.out((parsed.json ? toJson(d) : explainDecision(parsed.command!, d, style(io))) + '\n');
+  const req: Request = { command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: io.env };
+  const d = await decide(newRun(io.err), req);
+  const impact = parsed.impact ? await measure(req) : undefined;
+  const text = explainDecision(parsed.command!, d, style(io)) + (impact ? `\n  Impact: ${impact.summary}` : '');
+  await io.out((parsed.json ? toJson(d, impact) : text) + '\n');
   return EXIT[d.decision];
 }
 
@@ -159,7 +182,7 @@ async function runBatch(args: CheckArgs, io: CliIo): Promise<number> {
       out.push(JSON.stringify({ error: `line ${lineNo}: ${(e as Error).message}` }) + '\n');
       continue;
     }
-    out.push(toJson(await decide(run, req, overrides)) + '\n');
+    out.push(toJson(await decide(run, req, overrides), args.impact ? await measure(req) : undefined) + '\n');
     if (out.length >= 256) flush();
   }
   flush();

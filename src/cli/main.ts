@@ -10,8 +10,10 @@ import type { StdinText } from './stdin';
 const HELP = `Interlock — a safety interlock between AI agents and the things they can destroy.
 
 Usage:
-  interlock check [--json] [--env LABEL] [--cwd DIR] -- <command line>
+  interlock check [--json] [--impact] [--env LABEL] [--cwd DIR] -- <command line>
   interlock check --jsonl [--env LABEL] [--cwd DIR]   < requests.jsonl
+  interlock snapshot [--json] [--cwd DIR] -- <command line>
+  interlock undo [--list [--json] | ID [--force] [--json]]
   interlock hook <agent>                              < hook-input.json
   interlock install-hooks [--agent NAME]... [--project | --user] [--dir DIR] [--dry-run] [--uninstall]
   interlock log verify [FILE]
@@ -23,6 +25,9 @@ check          Decide whether a command line may run: allow, confirm or block.
   --jsonl      Batch: read one JSON object per line from standard input
                ({"command", "cwd"?, "env"?, "vars"?}) and answer one JSON line each, in order.
                A malformed line gets {"error": "..."}; the batch goes on.
+  --impact     Also measure what the command would destroy here (read-only, within
+               INTERLOCK_IMPACT_BUDGET_MS, default 2000; past it "not measured"): with --json,
+               "impact": {files, bytes, untracked, modified, commits, measured, summary}.
   --env LABEL  Environment label (production, staging, development, or a custom name).
   --cwd DIR    Working directory the command would run in (default: the current one).
 
@@ -34,6 +39,14 @@ Exit status (check):
   70  internal error (the answer is then also "confirm")
 In --jsonl mode the exit status is 0 when every line was answered, 64 on usage errors.
 
+snapshot       Keep what a command line would delete or overwrite here (files, modes, symlinks,
+               git's index, branches, stash entries) and print the snapshot's id; exit 1, with the
+               reason, when no snapshot can be taken (over the budget, unreadable, targets only
+               known at run time). Kept in $XDG_STATE_HOME/interlock/snapshots for
+               INTERLOCK_SNAPSHOT_DAYS (7), within INTERLOCK_SNAPSHOT_BUDGET (1G) for all together.
+undo           --list (the default) shows recent snapshots; ID restores one. It refuses, restoring
+               nothing, when a path changed since the command ran, and lists those (--force
+               overwrites them). Exit status: 0 restored, 1 refused or incomplete, 64 usage.
 hook           Answer an agent's pre-tool-use hook in its own protocol (agent: claude, cursor,
                copilot, gemini, codex). A command that needs confirming goes to the editor window
                guarding the workspace, else to the agent's own prompt; agents that cannot ask get
@@ -75,6 +88,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   if (sub === 'check') return (require('./check') as typeof import('./check')).runCheck(rest, io);
   if (sub === 'doctor') return (require('./doctor') as typeof import('./doctor')).runDoctor(rest);
+  if (sub === 'snapshot') return (require('./snapshotCommand') as typeof import('./snapshotCommand')).runSnapshot(rest);
+  if (sub === 'undo') return (require('./snapshotCommand') as typeof import('./snapshotCommand')).runUndo(rest);
   if (sub === 'log') return (require('./logCommand') as typeof import('./logCommand')).runLog(rest);
   // Loaded on use: an agent hook process pays only for what the hook needs.
   if (sub === 'hook') return (require('./hooks/run') as typeof import('./hooks/run')).runHook(rest, io);

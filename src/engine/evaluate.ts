@@ -261,7 +261,7 @@ function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Deci
 }
 
 /** The directory a static `cd DIR` moves to; unknown targets (`cd $X`, `cd -`) count as unknown. */
-function followCd(eff: Effective, cwd: string, home: string): string {
+export function followCd(eff: Effective, cwd: string, home: string): string {
   const words = eff.argv.map((w) => w.value);
   if (words[0] !== 'cd' && words[0] !== 'pushd') return cwd;
   const target = words.slice(1).find((w) => !w.startsWith('-') || w === '-');

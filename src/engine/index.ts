@@ -10,6 +10,8 @@ import { GrammarNeeded } from './parse';
 import type { Pack } from './packs';
 import type { Decision } from './types';
 import type { FileWrite } from './fileWrites';
+import { localEffects } from './localEffects';
+import type { LocalEffects } from './localEffects';
 
 export interface EngineOptions {
   packs: Pack[];
@@ -29,6 +31,8 @@ export interface Engine {
   checkSync(line: string, opts: CheckOptions): Decision;
   /** Decide an agent's direct file changes (no shell line) with the packs' `writes` rules. */
   checkWrites(writes: FileWrite[], opts: CheckOptions, tool: string): Decision;
+  /** The commands a line runs on this machine and the files each changes (for impact and snapshots). */
+  effects(line: string, opts: { cwd: string; home: string }): Promise<LocalEffects>;
   /** Start loading the grammar now (an editor does this after activation). */
   warm(): Promise<void>;
 }
@@ -57,6 +61,16 @@ export function createEngine(options: EngineOptions): Engine {
     checkWrites(writes, opts, tool) {
       return checkFileWrites(writes, { rules, environment: opts.environment, cwd: opts.cwd, home: opts.home }, tool);
     },
+    async effects(line, opts) {
+      const run = (): LocalEffects => localEffects(line, { rules, cwd: opts.cwd, home: opts.home, grammar });
+      try {
+        return run();
+      } catch (e) {
+        if (!(e instanceof GrammarNeeded)) throw e;
+        await load();
+        return run();
+      }
+    },
     async warm() {
       await load();
     },
@@ -64,4 +78,4 @@ export function createEngine(options: EngineOptions): Engine {
 }
 
 export { GrammarNeeded };
-export type { Decision, FileWrite };
+export type { Decision, FileWrite, LocalEffects };

@@ -10,6 +10,7 @@ import type { Decision } from '../engine/types';
 import type { RequestSource } from '../channel/protocol';
 import type { FromPanel, PendingView, ToPanel } from './protocol';
 import type { SettingsWatcher } from './settings';
+import type { ImpactView } from './undo';
 
 export type PanelAnswer =
   | { outcome: 'approved'; scope: 'once' | 'session' }
@@ -23,6 +24,8 @@ export interface AskInput {
   workspace?: string;
   /** Epoch ms when the asker stops waiting (an agent hook's own timeout): the request denies then. */
   deadline?: number;
+  /** What it would destroy here and whether it can be undone. */
+  impact?: ImpactView;
 }
 
 export interface ConfirmPanel extends vscode.Disposable {
@@ -77,6 +80,7 @@ export function createConfirmPanel(context: vscode.ExtensionContext, settings: S
       decision: p.input.decision,
       source: p.input.source,
       workspace: p.input.workspace,
+      impact: p.input.impact,
       phrase: p.phrase,
       unlockIn: seconds((p.unlockAt ?? now) - now),
       expiresIn: seconds(p.expiresAt - now),
@@ -146,6 +150,7 @@ export function createConfirmPanel(context: vscode.ExtensionContext, settings: S
 <header><h1 id="title">Confirm this command?</h1><span id="env" class="env" aria-label="Environment"></span><span id="queue" class="queue" aria-live="polite"></span></header>
 <p class="meta"><span id="source"></span> <span id="workspace"></span></p>
 <pre id="command" class="command" aria-label="Command to run"></pre>
+<section id="impact" class="impact hidden" aria-label="What it would destroy"><p id="impact-summary"></p><p id="impact-undo" class="meta"></p></section>
 <ul id="facts" class="meta" aria-label="Environment facts"></ul>
 <section id="reasons" aria-label="Why Interlock asks"></section>
 <div class="timers" aria-live="polite"><div id="unlock"></div><div id="expiry" class="expiry"></div></div>

@@ -23,6 +23,8 @@ export interface EngineHost extends vscode.Disposable {
   resolve(folder: vscode.WorkspaceFolder | undefined): ResolvedContext;
   /** Decide a command line as run in `cwd` (defaults to the folder's root). */
   check(command: string, folder: vscode.WorkspaceFolder | undefined, cwd?: string): Promise<Decision>;
+  /** The engine a folder's commands are decided with (for reading a line's local effects). */
+  engine(folder: vscode.WorkspaceFolder | undefined): Engine;
   /** The rule index a folder's commands are decided with. */
   rulesFor(folder: vscode.WorkspaceFolder | undefined): RuleIndex;
   /** Forget cached resolutions, e.g. after Interlock itself wrote a rule file. */
@@ -99,6 +101,7 @@ export function createEngineHost(context: vscode.ExtensionContext, log: vscode.L
   return {
     resolve,
     rulesFor: (folder) => engineFor(resolve(folder)).rules,
+    engine: (folder) => engineFor(resolve(folder)),
     refresh: () => invalidate('refresh'),
     onDidChange: changed.event,
     async check(command, folder, cwd) {

@@ -16,6 +16,7 @@ import { registerAgentHookInstaller } from './agentHooks';
 import { openAuditLog } from '../audit/auditLog';
 import { registerRulesTrustPrompt } from './rulesTrust';
 import { registerProtectionCheck } from './protectionCheck';
+import { createUndo } from './undo';
 
 /** Activation is cheap: features register here and load their heavy parts lazily. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -25,13 +26,15 @@ export function activate(context: vscode.ExtensionContext): void {
   const host = createEngineHost(context, log);
   const audit = openAuditLog(join(context.globalStorageUri.fsPath, 'audit.jsonl'));
   const panel = createConfirmPanel(context, settings, log);
-  const guard = createGuard(host, panel, audit, log);
+  const undo = createUndo(host, settings, log);
+  const guard = createGuard(host, panel, audit, log, undo);
   const protection = registerProtectionCheck(log);
   context.subscriptions.push(
     log,
     settings,
     host,
     panel,
+    undo,
     guard,
     protection,
     registerEnvironmentIndicator(host, settings, audit, protection),

@@ -9,6 +9,7 @@ import { userInfo } from 'node:os';
 import type { EngineHost } from './engineHost';
 import { folderForPath } from './engineHost';
 import type { ConfirmPanel } from './confirmPanel';
+import type { Prepared, Undo } from './undo';
 import type { AuditLog, AuditFields } from '../audit/auditLog';
 import type { GuardAnswer, HookFindings, RequestSource } from '../channel/protocol';
 import { fold } from '../engine/evaluate';
@@ -51,7 +52,7 @@ function firstReason(d: Decision): { rule?: string; message: string } {
   return r ? { rule: r.rule, message: `${r.rule}: ${r.message}` } : { message: 'no rule matched' };
 }
 
-export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditLog, log: vscode.LogOutputChannel): Guard {
+export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditLog, log: vscode.LogOutputChannel, undo?: Undo): Guard {
   const sessionApprovals = new Set<string>();
   const recent = new Map<string, number>();
   const pauseChanged = new vscode.EventEmitter<number | undefined>();
@@ -128,9 +129,41 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
       const failed = await record({ ...base, outcome: 'allowed', by: 'paused' });
       if (!failed) return { outcome: 'allow', decision: 'confirm', by: 'policy', rule, message: 'allowed while the guard is paused', full: d };
     }
+    /** What the command would destroy, measured read-only before anyone is asked; never fatal. */
+    const prepare = async (): Promise<Prepared | undefined> => {
+      try {
+        return await undo?.prepare(req.command, req.cwd, folder);
+      } catch (e) {
+        log.warn(`impact of ${req.command} not measured: ${(e as Error).message}`);
+        return undefined;
+      }
+    };
+    /** Keep a snapshot before letting an approved command through; a promised one that fails refuses it. */
+    const keep = async (p: Prepared | undefined): Promise<{ snapshot?: string; refuse?: string; run?: () => void }> => {
+      if (!p || !undo) return {};
+      try {
+        const k = await undo.keep(p, req.command, req.cwd, folder);
+        if (k.problem) return { refuse: k.problem };
+        const m = k.manifest;
+        return m ? { snapshot: m.id, run: () => undo.offer(m, req.source, req.command) } : {};
+      } catch (e) {
+        return { refuse: (e as Error).message };
+      }
+    };
+    const noSnapshot = (why: string): string =>
+      `approved, but the snapshot the confirmation promised could not be taken (${why}); not run. Run it again to decide knowing there is no undo`;
     if (sessionApprovals.has(req.command)) {
-      const failed = await record({ ...base, outcome: 'approved', by: 'session-approval' });
-      if (!failed) return { outcome: 'allow', decision: 'confirm', by: 'person', rule, message: 'approved earlier in this session', full: d };
+      const prepared = await prepare();
+      const kept = await keep(prepared);
+      if (kept.refuse) {
+        await record({ ...base, outcome: 'denied', by: 'guard-error', impact: prepared?.impact, detail: kept.refuse });
+        return { outcome: 'deny', decision: 'confirm', by: 'guard-error', rule, message: noSnapshot(kept.refuse), full: d };
+      }
+      const failed = await record({ ...base, outcome: 'approved', by: 'session-approval', impact: prepared?.impact, snapshot: kept.snapshot });
+      if (!failed) {
+        kept.run?.();
+        return { outcome: 'allow', decision: 'confirm', by: 'person', rule, message: 'approved earlier in this session', full: d };
+      }
     }
     req.stopFirst?.();
     // An approval that cannot be recorded is refused afterwards: in production, do not ask for it.
@@ -143,15 +176,25 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
       await record({ ...base, outcome: 'denied', by: 'nobody', detail: 'the asker went away before a person was asked' });
       return { outcome: 'deny', decision: 'confirm', by: 'policy', rule, message: 'the asker went away', full: d };
     }
-    const answer = await panel.ask({ command: req.command, decision: d, source: req.source, workspace: folder?.name, deadline: req.hook?.deadline });
+    const prepared = await prepare();
+    if (prepared) base.impact = prepared.impact;
+    const answer = await panel.ask({ command: req.command, decision: d, source: req.source, workspace: folder?.name, deadline: req.hook?.deadline, impact: prepared?.view });
     if (answer.outcome === 'approved' && req.signal?.aborted) {
       // Nothing will run: the log must not say a command was approved to run when nobody ran it.
       await record({ ...base, outcome: 'denied', by: 'nobody', detail: 'approved after the asker went away; not run' });
       return { outcome: 'deny', decision: 'confirm', by: 'person', rule, message: 'approved after the asker went away; not run', full: d };
     }
     if (answer.outcome === 'approved') {
-      const failed = await record({ ...base, outcome: 'approved', by: answer.scope === 'session' ? 'person (for this session)' : 'person' });
+      // The snapshot comes before the answer: once the answer is out, the command runs.
+      const kept = await keep(prepared);
+      if (kept.refuse) {
+        await record({ ...base, outcome: 'denied', by: 'guard-error', detail: kept.refuse });
+        void vscode.window.showWarningMessage(`Interlock: ${noSnapshot(kept.refuse)}.`);
+        return { outcome: 'deny', decision: 'confirm', by: 'guard-error', rule, message: noSnapshot(kept.refuse), full: d };
+      }
+      const failed = await record({ ...base, outcome: 'approved', by: answer.scope === 'session' ? 'person (for this session)' : 'person', snapshot: kept.snapshot });
       if (failed) return { outcome: 'deny', decision: 'confirm', by: 'guard-error', rule, message: `approved, but the audit log cannot be written (${failed}); not run` };
+      kept.run?.();
       if (answer.scope === 'session') sessionApprovals.add(req.command);
       return { outcome: 'allow', decision: 'confirm', by: 'person', rule, message: 'approved', full: d };
     }

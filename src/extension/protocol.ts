@@ -1,6 +1,7 @@
 /** Messages between the confirmation panel (media/confirm.js) and the extension. */
 import type { Decision } from '../engine/types';
 import type { RequestSource } from '../channel/protocol';
+import type { ImpactView } from './undo';
 
 export interface PendingView {
   id: string;
@@ -8,6 +9,8 @@ export interface PendingView {
   decision: Decision;
   source: RequestSource;
   workspace?: string;
+  /** What it would destroy here, and whether it can be undone. */
+  impact?: ImpactView;
   /** What the person must type to approve (production), or undefined. */
   phrase?: string;
   /** Seconds until Approve unlocks, and until the request denies itself. */

@@ -12,6 +12,8 @@ export interface Settings {
   readonly terminalGuard: boolean;
   readonly interruptUnguarded: boolean;
   readonly taskGuard: boolean;
+  /** Impact shown in the confirmation and snapshots before approved local destruction. */
+  readonly undo: { readonly snapshots: boolean; readonly budgetBytes: number; readonly days: number; readonly impactTimeMs: number };
 }
 
 export interface SettingsWatcher extends vscode.Disposable {
@@ -39,6 +41,13 @@ function read(): Settings {
     terminalGuard: c.get<boolean>('terminal.guard', true) !== false,
     interruptUnguarded: c.get<boolean>('terminal.interruptUnguarded', false) === true,
     taskGuard: c.get<boolean>('tasks.guard', true) !== false,
+    undo: Object.freeze({
+      snapshots: c.get<boolean>('undo.snapshots', true) !== false,
+      budgetBytes: clamp(c.get('undo.budgetMB'), 1, 1024 * 1024, 1024) * 1024 * 1024,
+      days: clamp(c.get('undo.days'), 1, 365, 7),
+      // Bounded: the panel waits for this before it shows.
+      impactTimeMs: clamp(c.get('undo.impactTimeMs'), 100, 10_000, 2000),
+    }),
   });
 }
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers';
@@ -95,4 +95,37 @@ test('usage errors exit 64 with a message', () => {
     assert.equal(r.code, 64, args.join(' '));
     assert.match(r.stderr, /interlock/);
   }
+});
+
+test('check --json --impact adds "impact" with the keys that apply; the text output says it in a line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'interlock-impact-'));
+  writeFileSync(join(dir, 'a.txt'), 'hello');
+  const r = run(['check', '--json', '--impact', '--cwd', dir, '--', 'rm -f a.txt']);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual({ files: out.impact.files, bytes: out.impact.bytes, measured: out.impact.measured }, { files: 1, bytes: 5, measured: true });
+  assert.equal('commits' in out.impact, false);
+  assert.match(run(['check', '--impact', '--cwd', dir, '--', 'rm -f a.txt']).stdout, /Impact: deletes 1 file \(5 bytes\)/);
+  assert.equal('impact' in JSON.parse(run(['check', '--json', '--cwd', dir, '--', 'rm -f a.txt']).stdout), false);
+});
+
+test('snapshot -- <line> prints the id; undo --list shows it; undo ID puts the files back', () => {
+  const state = mkdtempSync(join(tmpdir(), 'interlock-state-'));
+  const ws = mkdtempSync(join(tmpdir(), 'interlock-ws-'));
+  writeFileSync(join(ws, 'keep.txt'), 'content');
+  const env = { XDG_STATE_HOME: state };
+  const taken = run(['snapshot', '--json', '--cwd', ws, '--', 'rm -f keep.txt'], undefined, env);
+  assert.equal(taken.code, 0, taken.stderr);
+  const { id } = JSON.parse(taken.stdout);
+  assert.match(id, /^\d{8}-\d{6}-[0-9a-f]{6}$/);
+  assert.equal(run(['snapshot', '--cwd', ws, '--', 'rm -f keep.txt'], undefined, env).stdout.trim().length, id.length);
+  spawnSync('rm', ['-f', join(ws, 'keep.txt')]);
+  const listed = JSON.parse(run(['undo', '--list', '--json'], undefined, env).stdout);
+  assert.ok(listed.some((s: { id: string }) => s.id === id));
+  const undone = run(['undo', id], undefined, env);
+  assert.equal(undone.code, 0, undone.stderr);
+  assert.equal(readFileSync(join(ws, 'keep.txt'), 'utf8'), 'content');
+  const none = run(['snapshot', '--cwd', ws, '--', 'rm -rf "$NOPE"'], undefined, env);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /no snapshot, so no undo/);
+  assert.equal(run(['undo', 'no-such-id'], undefined, env).code, 1);
 });

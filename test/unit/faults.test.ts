@@ -22,7 +22,9 @@ import type { AuditEntry, AuditFields } from '../../src/audit/auditLog';
 import { environmentFrom } from '../../src/engine/environment';
 import type { Decision } from '../../src/engine/types';
 import { buildPrivateCli } from './privateCli';
-import { ROOT, check } from './helpers';
+import { ROOT, check, engine } from './helpers';
+import { assess } from '../../src/impact/assess';
+import { listSnapshots, takeSnapshot } from '../../src/snapshot/store';
 
 const isRoot = process.getuid?.() === 0;
 const scratch = mkdtempSync(join(tmpdir(), 'interlock-faults-'));
@@ -76,6 +78,11 @@ interface GuardModule {
 
 const shown: string[] = [];
 async function loadGuard(): Promise<GuardModule> {
+  return (await loadExtensionModule('guard.ts')) as GuardModule;
+}
+
+/** An extension module bundled with the stand-in `vscode` API. */
+async function loadExtensionModule(file: string): Promise<unknown> {
   const esbuild = await import('esbuild');
   const stub = {
     EventEmitter: class<T> {
@@ -88,13 +95,20 @@ async function loadGuard(): Promise<GuardModule> {
         this.listeners = [];
       }
     },
-    window: { showErrorMessage: async (m: string) => void shown.push(m) },
-    workspace: { workspaceFolders: undefined, getWorkspaceFolder: () => undefined },
+    window: {
+      showErrorMessage: async (m: string) => void shown.push(m),
+      showWarningMessage: async (m: string) => void shown.push(m),
+      showInformationMessage: async (m: string) => void shown.push(m),
+      onDidEndTerminalShellExecution: () => ({ dispose: () => undefined }),
+    },
+    commands: { registerCommand: () => ({ dispose: () => undefined }) },
+    tasks: { onDidEndTaskProcess: () => ({ dispose: () => undefined }) },
+    workspace: { workspaceFolders: undefined, getWorkspaceFolder: () => undefined, asRelativePath: (p: string) => p },
     Uri: { file: (path: string) => ({ fsPath: path }) },
   };
   (globalThis as Record<string, unknown>).__interlockVscodeStub = stub;
   const out = await esbuild.build({
-    entryPoints: [join(ROOT, 'src', 'extension', 'guard.ts')],
+    entryPoints: [join(ROOT, 'src', 'extension', file)],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -112,11 +126,11 @@ async function loadGuard(): Promise<GuardModule> {
       },
     }],
   });
-  const filename = join(ROOT, 'src', 'extension', 'guard.bundle.cjs');
+  const filename = join(ROOT, 'src', 'extension', file.replace(/\.ts$/, '.bundle.cjs'));
   const mod = new Module(filename) as Module & { _compile(code: string, file: string): void };
   mod.filename = filename;
   mod._compile(out.outputFiles[0].text, filename);
-  return mod.exports as GuardModule;
+  return mod.exports;
 }
 
 function engineHost(label: string) {
@@ -491,5 +505,101 @@ test('the agent hook with a dead or dying window: the agent asks (outside produc
     } finally {
       rogue.kill('SIGKILL');
     }
+  }
+});
+
+test('an approved destruction is snapshotted after the person approves and before the answer; a snapshot that fails refuses it', async () => {
+  const { createGuard } = await loadGuard();
+  const audit = openAuditLog(join(scratch, 'undo-audit.jsonl'));
+  const calls: string[] = [];
+  const impact = { files: 3, bytes: 10, measured: true, summary: 'deletes 3 files (10 bytes)' };
+  let keepFails = false;
+  const undo = {
+    prepare: async () => (calls.push('prepare'), { impact, view: { summary: impact.summary, measured: true, undo: 'Undo: …' } }),
+    keep: async () => (calls.push('keep'), keepFails ? { problem: 'the disk is full' } : { id: 'snap-1', manifest: { id: 'snap-1' } }),
+    offer: () => void calls.push('offer'),
+  };
+  const seen: unknown[] = [];
+  const panel = { ask: async (input: { impact?: unknown }) => (calls.push('ask'), seen.push(input.impact), { outcome: 'approved', scope: 'once' }) };
+  const guard = (createGuard as unknown as (...a: unknown[]) => ReturnType<GuardModule['createGuard']>)(engineHost('development'), panel, audit, channelLog, undo);
+  const terminal = { kind: 'terminal', shell: 'bash' };
+  const ok = await guard.decide({ command: 'git reset --hard', source: terminal });
+  assert.equal(ok.outcome, 'allow');
+  assert.deepEqual(calls, ['prepare', 'ask', 'keep', 'offer']);
+  assert.deepEqual(seen[0], { summary: impact.summary, measured: true, undo: 'Undo: …' });
+  keepFails = true;
+  const refused = await guard.decide({ command: 'git reset --hard HEAD~1', source: terminal });
+  assert.equal(refused.outcome, 'deny');
+  assert.match(refused.message, /snapshot the confirmation promised could not be taken \(the disk is full\); not run/);
+  const entries = readFileSync(audit.path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditEntry);
+  assert.deepEqual(entries.map((e) => [e.outcome, e.snapshot, e.impact?.files]), [['approved', 'snap-1', 3], ['denied', undefined, 3]]);
+  guard.dispose();
+});
+
+test('a full disk under the snapshot store: no snapshot, a clear reason, nothing half-made left in the store', async (t) => {
+  const disk = smallDisk(20 * 1024);
+  if ('skip' in disk) return t.skip(disk.skip);
+  try {
+    const ws = mkdtempSync(join(scratch, 'ws-'));
+    writeFileSync(join(ws, 'big.bin'), Buffer.alloc(30 * 1024 * 1024, 1));
+    writeFileSync(join(ws, 'small.txt'), 'small');
+    const store = join(disk.dir, 'snapshots');
+    const a = await assess('echo > big.bin', { engine: engine(), cwd: ws, home: '/nonexistent' });
+    // Overwrites are copied, and the store's disk has no room for this one: said before asking.
+    const early = await takeSnapshot(a, 'echo > big.bin', ws, { dir: store });
+    assert.equal(early.ok, false);
+    assert.match(!early.ok ? early.reason : '', /the disk has .* free, not enough to keep 31 MB/);
+    // The disk fills up while the snapshot is being taken.
+    const b = await assess('echo > small.txt', { engine: engine(), cwd: ws, home: '/nonexistent' });
+    let free: (() => void) | undefined;
+    const late = await takeSnapshot(b, 'echo > small.txt', ws, { dir: store, beforeKeep: () => (free ??= fill(disk.dir)) });
+    free?.();
+    assert.equal(late.ok, false);
+    assert.match(!late.ok ? late.reason : '', /the disk is full/);
+    assert.deepEqual(listSnapshots({ dir: store }), []);
+    assert.deepEqual(readdirSync(store), [], 'the half-made snapshot was removed');
+  } finally {
+    disk.unmount();
+  }
+});
+
+test('impact and undo in the editor: a force-push says it has no local undo and runs; rm -rf is kept before it runs and the offer comes after', async () => {
+  const { createUndo } = (await loadExtensionModule('undo.ts')) as { createUndo: (host: unknown, settings: unknown, log: unknown) => {
+    prepare(c: string, cwd: string, f: undefined): Promise<{ view: { undo: string; summary: string }; noUndo?: string } | undefined>;
+    keep(p: unknown, c: string, cwd: string, f: undefined): Promise<{ id?: string; problem?: string }>;
+    dispose(): void;
+  } };
+  const state = mkdtempSync(join(scratch, 'state-'));
+  const saved = process.env.XDG_STATE_HOME;
+  process.env.XDG_STATE_HOME = state;
+  const settings = { current: { undo: { snapshots: true, budgetBytes: 1024 ** 3, days: 7, impactTimeMs: 2000 } } };
+  const undo = createUndo({ engine: () => engine() }, settings, channelLog);
+  try {
+    const ws = mkdtempSync(join(scratch, 'undo-ws-'));
+    mkdirSync(join(ws, 'src'));
+    writeFileSync(join(ws, 'src', 'a.ts'), 'a');
+    const rm = await undo.prepare('rm -rf src', ws, undefined);
+    assert.equal(rm?.view.summary, 'deletes 1 file (1 bytes)');
+    assert.match(rm?.view.undo ?? '', /^Undo: /);
+    const kept = await undo.keep(rm, 'rm -rf src', ws, undefined);
+    assert.match(kept.id ?? '', /^\d{8}-\d{6}-[0-9a-f]{6}$/);
+    assert.ok(existsSync(join(state, 'interlock', 'snapshots', kept.id!, 'manifest.json')));
+
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: ws, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'one');
+    git('commit', '-q', '--allow-empty', '-m', 'two');
+    git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+    git('reset', '-q', '--soft', 'HEAD~1');
+    const push = await undo.prepare('git push --force origin main', ws, undefined);
+    assert.match(push?.view.summary ?? '', /drops 1 commit from origin\/main/);
+    assert.match(push?.view.undo ?? '', /^No undo: it changes nothing on this machine .* Commits dropped from origin\/main are on the remote/);
+    assert.deepEqual(await undo.keep(push, 'git push --force origin main', ws, undefined), {}, 'nothing to keep is not a reason to refuse');
+    assert.equal(await undo.prepare('ls -la', ws, undefined), undefined);
+  } finally {
+    undo.dispose();
+    if (saved === undefined) delete process.env.XDG_STATE_HOME;
+    else process.env.XDG_STATE_HOME = saved;
   }
 });

@@ -427,3 +427,13 @@ test('two Interlock hooks on the same call (VS Code runs Claude’s and Copilot�
     assert.equal(seen.length, 2);
   });
 });
+
+test('with no editor, the agent’s own prompt says what would be lost, and a snapshot is kept for undo', async () => {
+  const ws = join(home, 'work', 'undoable');
+  mkdirSync(join(ws, 'src'), { recursive: true });
+  writeFileSync(join(ws, 'src', 'main.ts'), 'export {};\n');
+  const out = JSON.parse((await runHook(['hook', 'claude'], claudeBash('rm -rf src', ws))).stdout).hookSpecificOutput;
+  assert.equal(out.permissionDecision, 'ask');
+  assert.match(out.permissionDecisionReason, /This command deletes 1 file \(11 bytes\)\. A snapshot was kept: `interlock undo \d{8}-\d{6}-[0-9a-f]{6}` puts it back\./);
+  assert.equal(readdirSync(join(home, '.local', 'state', 'interlock', 'snapshots')).length >= 1, true);
+});

@@ -66,6 +66,16 @@ function withoutEditor(call: HookCall, d: Decision, opts: SettleOptions, why?: s
 
 /** Settle a decision into the answer the agent gets. */
 export async function settle(call: HookCall, d: Decision, opts: SettleOptions): Promise<Answer> {
+  const a = await settleDecision(call, d, opts);
+  // The agent's own prompt is where the person decides: it says what would be lost, and a snapshot is kept.
+  if (a.kind === 'ask' && call.subject.kind === 'shell') {
+    const { impactNote } = require('./impactNote') as typeof import('./impactNote');
+    a.message += await impactNote(call.subject.command, call.cwd, opts);
+  }
+  return a;
+}
+
+async function settleDecision(call: HookCall, d: Decision, opts: SettleOptions): Promise<Answer> {
   if (d.decision === 'allow') return { kind: 'allow', byPerson: false };
   if (d.decision === 'block') return { kind: 'deny', message: `Interlock blocked this: ${summarize(d)}` };
 
