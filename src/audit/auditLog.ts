@@ -10,7 +10,7 @@
  * it was and throws; one that returns is on disk.
  */
 import {
-  accessSync, closeSync, constants, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statfsSync, writeSync,
+  accessSync, closeSync, constants, existsSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, statfsSync, writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -144,68 +144,129 @@ function writeAll(fd: number, data: Buffer): void {
 
 export function openAuditLog(path: string): AuditLog {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const failure = (e: unknown): Error => {
+    const err = e as NodeJS.ErrnoException;
+    const reason = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EDQUOT' ? 'the disk quota is used up' : err.message;
+    return Object.assign(new Error(`the audit log ${path} could not be written: ${reason}${err.code && !reason.includes(err.code) ? ` (${err.code})` : ''}`), { code: err.code, cause: e });
+  };
+
   /**
-   * Write entries under one lock and one fsync, each chained to the one before. All or none: a
-   * failure takes back whatever part landed, so an acknowledged entry is always whole.
+   * Write entries under one lock, each chained to the one before, and return them with the open
+   * file still locked: `finish` makes them durable (or takes them back) and lets go. All or none:
+   * a failure takes back whatever part landed, so an acknowledged entry is always whole.
    */
-  const writeBatch = (batch: AuditFields[]): AuditEntry[] => {
+  const begin = (batch: AuditFields[]): { fd: number; entries: AuditEntry[]; size: number; release: () => void } => {
+    const release = lockFile(path, 'the audit log');
+    let fd: number | undefined;
+    let handedOff = false;
     try {
-      const release = lockFile(path, 'the audit log');
+      fd = openSync(path, 'a+', 0o600);
+      const tail = readTail(fd);
+      let prev = tail.last === undefined ? GENESIS : chainHash(tail.last);
+      let seq = tail.seq ?? 0;
+      const entries = batch.map((fields) => {
+        const body: Omit<AuditEntry, 'hash'> = { seq: ++seq, time: new Date().toISOString(), ...fields, prev };
+        const entry: AuditEntry = { ...body, hash: entryHash(body) };
+        prev = chainHash(JSON.stringify(entry));
+        return entry;
+      });
+      // After a torn last line the entries start a line of their own, so the first is not glued
+      // to the fragment (which would make both unreadable) and the fragment stays visible.
+      const text = `${tail.torn ? '\n' : ''}${entries.map((e) => JSON.stringify(e)).join('\n')}\n`;
+      const pending = { fd, entries, size: tail.size, release };
+      handedOff = true; // from here on, finish closes the file and lets go of the lock
       try {
-        const fd = openSync(path, 'a+', 0o600);
-        try {
-          const tail = readTail(fd);
-          let prev = tail.last === undefined ? GENESIS : chainHash(tail.last);
-          let seq = tail.seq ?? 0;
-          const entries = batch.map((fields) => {
-            const body: Omit<AuditEntry, 'hash'> = { seq: ++seq, time: new Date().toISOString(), ...fields, prev };
-            const entry: AuditEntry = { ...body, hash: entryHash(body) };
-            prev = chainHash(JSON.stringify(entry));
-            return entry;
-          });
-          // After a torn last line the entries start a line of their own, so the first is not glued
-          // to the fragment (which would make both unreadable) and the fragment stays visible.
-          const text = `${tail.torn ? '\n' : ''}${entries.map((e) => JSON.stringify(e)).join('\n')}\n`;
-          try {
-            writeAll(fd, Buffer.from(text, 'utf8'));
-            fsyncSync(fd);
-          } catch (e) {
-            // Take back whatever part did land, so the log does not end in a torn line.
-            try {
-              ftruncateSync(fd, tail.size);
-              fsyncSync(fd);
-            } catch {
-              // the next append starts a new line after it
-            }
-            throw e;
-          }
-          return entries;
-        } finally {
-          closeSync(fd);
-        }
-      } finally {
-        release();
+        writeAll(pending.fd, Buffer.from(text, 'utf8'));
+      } catch (e) {
+        finish(pending, e);
       }
+      return pending;
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const reason = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EDQUOT' ? 'the disk quota is used up' : err.message;
-      throw Object.assign(new Error(`the audit log ${path} could not be written: ${reason}${err.code && !reason.includes(err.code) ? ` (${err.code})` : ''}`), { code: err.code, cause: e });
+      if (!handedOff) {
+        // Failed before the write: close and unlock here (once; finish has not run).
+        try {
+          if (fd !== undefined) closeSync(fd);
+        } finally {
+          release();
+        }
+      }
+      throw e;
     }
   };
+
+  /** After the fsync (or its failure `error`): take back a failed batch, close, unlock; throws on failure. */
+  const finish = (p: { fd: number; size: number; release: () => void }, error?: unknown): void => {
+    try {
+      if (error !== undefined) {
+        // Take back whatever part did land, so the log does not end in a torn line.
+        try {
+          ftruncateSync(p.fd, p.size);
+          fsyncSync(p.fd);
+        } catch {
+          // the next append starts a new line after it
+        }
+      }
+    } finally {
+      try {
+        closeSync(p.fd);
+      } finally {
+        p.release();
+      }
+    }
+    if (error !== undefined) throw error;
+  };
+
+  const writeBatch = (batch: AuditFields[]): AuditEntry[] => {
+    try {
+      const p = begin(batch);
+      try {
+        fsyncSync(p.fd);
+      } catch (e) {
+        finish(p, e);
+      }
+      finish(p);
+      return p.entries;
+    } catch (e) {
+      throw failure(e);
+    }
+  };
+
+  /**
+   * The group commit's batch: the fsync runs in libuv's thread pool, so the guard goes on deciding
+   * (and queueing the next batch) while the disk works, instead of stopping for every flush.
+   */
+  const writeBatchAsync = (batch: AuditFields[]): Promise<AuditEntry[]> =>
+    new Promise((resolve, reject) => {
+      let p: ReturnType<typeof begin>;
+      try {
+        p = begin(batch);
+      } catch (e) {
+        reject(failure(e));
+        return;
+      }
+      fsync(p.fd, (err) => {
+        try {
+          finish(p, err ?? undefined);
+          resolve(p.entries);
+        } catch (e) {
+          reject(failure(e));
+        }
+      });
+    });
 
   const queue: { fields: AuditFields; resolve: (e: AuditEntry) => void; reject: (e: Error) => void }[] = [];
   let flushing = false;
   const flush = (): void => {
     flushing = true;
     const batch = queue.splice(0, 256);
-    try {
-      const entries = writeBatch(batch.map((b) => b.fields));
-      batch.forEach((b, i) => b.resolve(entries[i]));
-    } catch (e) {
-      for (const b of batch) b.reject(e as Error);
-    }
-    flushing = false;
-    if (queue.length > 0) setImmediate(flush);
+    void writeBatchAsync(batch.map((b) => b.fields)).then(
+      (entries) => batch.forEach((b, i) => b.resolve(entries[i])),
+      (e: Error) => batch.forEach((b) => b.reject(e)),
+    ).finally(() => {
+      flushing = false;
+      // Whatever arrived while this batch was on its way to the disk goes in the next one.
+      if (queue.length > 0) flush();
+    });
   };
 
   return {
@@ -233,7 +294,7 @@ export function openAuditLog(path: string): AuditLog {
       return new Promise<AuditEntry>((resolve, reject) => {
         queue.push({ fields, resolve, reject });
         // Decisions that arrive while one batch is on its way to the disk share the next fsync.
-        if (queue.length === 1 && !flushing) setImmediate(flush);
+        if (queue.length === 1 && !flushing) setImmediate(() => flushing || flush());
       });
     },
   };
