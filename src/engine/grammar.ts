@@ -10,7 +10,12 @@ export type { TsNode };
 export interface GrammarBytes {
   runtime: Uint8Array;
   bash: Uint8Array;
+  /** tree-sitter's PowerShell grammar, from the same package; read only for PowerShell lines. */
+  powershell?: Uint8Array;
 }
+
+/** The grammars the engine reads lines with. */
+export type GrammarLanguage = 'bash' | 'powershell';
 
 export interface BashGrammar {
   /** Parse text; `cancel` is polled during the parse and, when it returns true, stops it with ParseCancelled. */
@@ -28,7 +33,14 @@ export class ParseCancelled extends RangeError {
 }
 
 /** Instantiate the tree-sitter runtime and the bash language from their wasm bytes. */
-export async function loadBashGrammar(bytes: GrammarBytes): Promise<BashGrammar> {
+export function loadBashGrammar(bytes: GrammarBytes): Promise<BashGrammar> {
+  return loadGrammar(bytes, 'bash');
+}
+
+/** Instantiate the tree-sitter runtime and one language from their wasm bytes. */
+export async function loadGrammar(bytes: GrammarBytes, which: GrammarLanguage): Promise<BashGrammar> {
+  const languageBytes = bytes[which];
+  if (!languageBytes) throw new Error(`the ${which} grammar's bytes were not supplied`);
   // Required here, not imported at the top: most command lines never need the grammar, and a
   // short-lived CLI process should not pay for loading its glue code.
   const { Parser, Language } = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm');
@@ -41,7 +53,7 @@ export async function loadBashGrammar(bytes: GrammarBytes): Promise<BashGrammar>
       return instance.exports;
     },
   } as unknown as Parameters<typeof Parser.init>[0]);
-  const language = await Language.load(bytes.bash);
+  const language = await Language.load(languageBytes);
   const parser = new Parser();
   parser.setLanguage(language);
   return {

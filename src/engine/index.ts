@@ -4,8 +4,8 @@
  */
 import { checkFileWrites, evaluate, indexPacks } from './evaluate';
 import type { EvaluateOptions, RuleIndex } from './evaluate';
-import { loadBashGrammar } from './grammar';
-import type { BashGrammar, GrammarBytes } from './grammar';
+import { loadGrammar } from './grammar';
+import type { BashGrammar, GrammarBytes, GrammarLanguage } from './grammar';
 import { GrammarNeeded } from './parse';
 import type { Pack } from './packs';
 import type { Decision } from './types';
@@ -17,7 +17,7 @@ export interface EngineOptions {
   grammarBytes: () => GrammarBytes | Promise<GrammarBytes>;
 }
 
-export type CheckOptions = Omit<EvaluateOptions, 'rules' | 'grammar'>;
+export type CheckOptions = Omit<EvaluateOptions, 'rules' | 'grammar' | 'powershell'>;
 
 export interface Engine {
   readonly rules: RuleIndex;
@@ -27,29 +27,34 @@ export interface Engine {
   checkSync(line: string, opts: CheckOptions): Decision;
   /** Decide an agent's direct file changes (no shell line) with the packs' `writes` rules. */
   checkWrites(writes: FileWrite[], opts: CheckOptions, tool: string): Decision;
-  /** Start loading the grammar now (an editor does this after activation). */
+  /** Start loading the bash grammar now (an editor does this after activation). */
   warm(): Promise<void>;
 }
 
 export function createEngine(options: EngineOptions): Engine {
   const rules = indexPacks(options.packs);
-  let grammar: BashGrammar | undefined;
-  let loading: Promise<BashGrammar> | undefined;
-  const load = (): Promise<BashGrammar> => {
-    loading ??= Promise.resolve(options.grammarBytes()).then(loadBashGrammar).then((g) => (grammar = g));
-    return loading;
+  // Each grammar loads once, on the first line that needs it: bash-only users never load PowerShell's.
+  const grammars: Partial<Record<GrammarLanguage, BashGrammar>> = {};
+  const loading: Partial<Record<GrammarLanguage, Promise<BashGrammar>>> = {};
+  const load = (language: GrammarLanguage = 'bash'): Promise<BashGrammar> => {
+    loading[language] ??= Promise.resolve(options.grammarBytes())
+      .then((bytes) => loadGrammar(bytes, language))
+      .then((g) => (grammars[language] = g));
+    return loading[language];
   };
-  const checkSync = (line: string, opts: CheckOptions): Decision => evaluate(line, { ...opts, rules, grammar });
+  const checkSync = (line: string, opts: CheckOptions): Decision => evaluate(line, { ...opts, rules, grammar: grammars.bash, powershell: grammars.powershell });
   return {
     rules,
     checkSync,
     async check(line, opts) {
-      try {
-        return checkSync(line, opts);
-      } catch (e) {
-        if (!(e instanceof GrammarNeeded)) throw e;
-        await load();
-        return checkSync(line, opts);
+      // A line may need both grammars (`pwsh -c "…"` in bash): load what each attempt asks for.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return checkSync(line, opts);
+        } catch (e) {
+          if (!(e instanceof GrammarNeeded) || attempt >= 2) throw e;
+          await load(e.language);
+        }
       }
     },
     checkWrites(writes, opts, tool) {

@@ -356,7 +356,8 @@ export function matches(a: Analysed, rule: Rule, ctx: MatchContext): boolean {
   }
   if (rule.stdinFrom) {
     const from = stdinProgram(a);
-    if (!setHolds(rule.stdinFrom, (p) => from !== undefined && glob(from, p))) return false;
+    // Program names match case-insensitively, as they do for `command`: `Invoke-WebRequest | iex`.
+    if (!setHolds(rule.stdinFrom, (p) => from !== undefined && glob(from, p, true))) return false;
   }
   if (rule.stdinOpaque !== undefined) {
     const s = a.cmd.stdin;

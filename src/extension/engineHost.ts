@@ -39,7 +39,13 @@ export function folderForPath(path: string | undefined): vscode.WorkspaceFolder 
 export function createEngineHost(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): EngineHost {
   const dist = join(context.extensionUri.fsPath, 'dist');
   const packs = builtin.map(({ file, pack }) => trustedPack(pack, file));
-  const grammarBytes = () => ({ runtime: readFileSync(join(dist, 'tree-sitter.wasm')), bash: readFileSync(join(dist, 'tree-sitter-bash.wasm')) });
+  const grammarBytes = () => ({
+    runtime: readFileSync(join(dist, 'tree-sitter.wasm')),
+    bash: readFileSync(join(dist, 'tree-sitter-bash.wasm')),
+    get powershell() {
+      return readFileSync(join(dist, 'tree-sitter-powershell.wasm'));
+    },
+  });
   const engines = new Map<string, Engine>();
   const resolved = new Map<string, ResolvedContext>();
   const changed = new vscode.EventEmitter<void>();
