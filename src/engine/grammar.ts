@@ -32,6 +32,12 @@ export class ParseCancelled extends RangeError {
   }
 }
 
+/**
+ * The tree-sitter runtime is one wasm instance per process, shared by every language: a second
+ * `Parser.init` would replace the memory that parsers of the first still use.
+ */
+let runtimeReady: Promise<void> | undefined;
+
 /** Instantiate the tree-sitter runtime and the bash language from their wasm bytes. */
 export function loadBashGrammar(bytes: GrammarBytes): Promise<BashGrammar> {
   return loadGrammar(bytes, 'bash');
@@ -44,7 +50,7 @@ export async function loadGrammar(bytes: GrammarBytes, which: GrammarLanguage): 
   // Required here, not imported at the top: most command lines never need the grammar, and a
   // short-lived CLI process should not pay for loading its glue code.
   const { Parser, Language } = require('@vscode/tree-sitter-wasm') as typeof import('@vscode/tree-sitter-wasm');
-  await Parser.init({
+  runtimeReady ??= Parser.init({
     // Instantiate synchronously from bytes we were handed: no fetch, no file lookup by the glue.
     instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
       const module = new WebAssembly.Module(bytes.runtime);
@@ -53,6 +59,7 @@ export async function loadGrammar(bytes: GrammarBytes, which: GrammarLanguage): 
       return instance.exports;
     },
   } as unknown as Parameters<typeof Parser.init>[0]);
+  await runtimeReady;
   const language = await Language.load(languageBytes);
   const parser = new Parser();
   parser.setLanguage(language);

@@ -11,7 +11,7 @@ import { GrammarNeeded, normalizeDashes, structureProblem } from '../parse';
 import type { ParseContext } from '../parse';
 import type { TsNode } from '../grammar';
 import type { ParsedLine, ParseIssue, Redirect, SimpleCommand, Span, Word } from '../types';
-import { CMDLETS, bind, canonicalCmdlet, posixEquivalent, posixPath } from './cmdlets';
+import { CMDLETS, bind, canonicalCmdlet, posixEquivalent, posixPath, resolveParam } from './cmdlets';
 import type { Element } from './cmdlets';
 
 /** Parses text in another dialect (cmd.exe, bash) for commands found here; set by dialects/index.ts. */
@@ -399,6 +399,14 @@ class PsWalker {
     if (invoke && nameWord.dynamic) this.issue(`\`${invoke} ${nameWord.value}\` runs a command whose name is only known when it runs`, nameNode);
     const cmdlet = nameWord.dynamic ? nameWord.value : canonicalCmdlet(nameWord.value);
     const canonicalName: Word = { ...nameWord, value: cmdlet };
+    // Parameters by their full names, as PowerShell binds them: `-rec` is `-Recurse`.
+    const spec = CMDLETS[cmdlet];
+    if (spec) {
+      for (const e of elements) {
+        const full = e.kind === 'param' ? resolveParam(spec, e.name) : undefined;
+        if (e.kind === 'param' && full) e.word = { ...e.word, value: `-${full}` };
+      }
+    }
     // The item cmdlets' arguments are paths: spelled with `/` (and `~`) as the path classes read them.
     if (PATH_CMDLETS.has(cmdlet)) {
       for (const e of elements) {
