@@ -7,7 +7,8 @@ import type { ResolvedContext } from '../engine/resolve';
 import type { Pack } from '../engine/packs';
 import { explainDecision } from '../engine/explain';
 import type { ExplainStyle } from '../engine/explain';
-import type { Decision } from '../engine/types';
+import { SHELLS } from '../engine/types';
+import type { Decision, Shell } from '../engine/types';
 import { builtinPacks, fileReader, grammarBytesForCli } from './io';
 
 const EXIT: Record<Decision['decision'], number> = { allow: 0, confirm: 1, block: 2 };
@@ -18,10 +19,17 @@ interface CheckArgs {
   env?: string;
   cwd: string;
   command?: string;
+  shell: Shell;
 }
 
+function isShell(v: unknown): v is Shell {
+  return typeof v === 'string' && (SHELLS as readonly string[]).includes(v);
+}
+
+const SHELL_ERROR = `--shell must be one of ${SHELLS.join(', ')}`;
+
 function parseArgs(args: string[]): CheckArgs | string {
-  const out: CheckArgs = { json: false, jsonl: false, cwd: process.cwd() };
+  const out: CheckArgs = { json: false, jsonl: false, cwd: process.cwd(), shell: 'bash' };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--') {
@@ -30,11 +38,17 @@ function parseArgs(args: string[]): CheckArgs | string {
     }
     if (a === '--json') out.json = true;
     else if (a === '--jsonl') out.jsonl = true;
-    else if (a === '--env' || a === '--cwd') {
+    else if (a === '--env' || a === '--cwd' || a === '--shell') {
       const v = args[++i];
       if (v === undefined) return `${a} needs a value`;
       if (a === '--env') out.env = v;
-      else out.cwd = v;
+      else if (a === '--cwd') out.cwd = v;
+      else if (isShell(v)) out.shell = v;
+      else return `${SHELL_ERROR}, not ${JSON.stringify(v)}`;
+    } else if (a.startsWith('--shell=')) {
+      const v = a.slice(8);
+      if (!isShell(v)) return `${SHELL_ERROR}, not ${JSON.stringify(v)}`;
+      out.shell = v;
     } else if (a.startsWith('--env=')) out.env = a.slice(6);
     else if (a.startsWith('--cwd=')) out.cwd = a.slice(6);
     else if (a.startsWith('-')) return `unknown option ${a}`;
@@ -52,6 +66,7 @@ interface Request {
   cwd: string;
   env?: string;
   vars: Record<string, string | undefined>;
+  shell: Shell;
 }
 
 /** Engines by workspace rule file, so a batch over many workspaces builds each index once. */
@@ -84,7 +99,7 @@ async function decide(req: Request, overrides?: Record<string, string>): Promise
   }
   const engine = engineFor(resolved.workspacePack, resolved.configFile);
   const environmentAt = req.env ? undefined : environmentLookup(home, req.vars, warn);
-  const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader, environmentAt, vars: req.vars });
+  const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader, environmentAt, vars: req.vars, shell: req.shell });
   if (resolved.configError && resolved.environment.production === false) {
     // A broken rule file must not make a workspace look safer than it is.
     d.reasons.push({ rule: 'interlock/workspace-config', message: `The workspace rule file is invalid (${resolved.configError}); the environment is unknown.`, decision: 'allow', risk: 'none' });
@@ -122,7 +137,7 @@ export async function runCheck(args: string[]): Promise<number> {
     return 64;
   }
   if (parsed.jsonl) return runBatch(parsed);
-  const d = await decide({ command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: process.env });
+  const d = await decide({ command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: process.env, shell: parsed.shell });
   process.stdout.write((parsed.json ? toJson(d) : explainDecision(parsed.command!, d, style())) + '\n');
   return EXIT[d.decision];
 }
@@ -149,6 +164,7 @@ async function runBatch(args: CheckArgs): Promise<number> {
       const obj = JSON.parse(line) as Record<string, unknown>;
       if (typeof obj !== 'object' || obj === null || typeof obj.command !== 'string') throw new Error('expected an object with a string "command"');
       for (const k of ['cwd', 'env'] as const) if (obj[k] !== undefined && typeof obj[k] !== 'string') throw new Error(`"${k}" must be a string`);
+      if (obj.shell !== undefined && !isShell(obj.shell)) throw new Error(`"shell" must be one of ${SHELLS.join(', ')}`);
       if (obj.vars !== undefined && (typeof obj.vars !== 'object' || obj.vars === null || Array.isArray(obj.vars))) throw new Error('"vars" must be an object');
       overrides = obj.vars as Record<string, string> | undefined;
       req = {
@@ -156,6 +172,7 @@ async function runBatch(args: CheckArgs): Promise<number> {
         cwd: (obj.cwd as string | undefined) ?? args.cwd,
         env: (obj.env as string | undefined) ?? args.env,
         vars: obj.vars === undefined ? processVars : { ...processVars, ...(obj.vars as Record<string, string>) },
+        shell: (obj.shell as Shell | undefined) ?? args.shell,
       };
     } catch (e) {
       out.push(JSON.stringify({ error: `line ${lineNo}: ${(e as Error).message}` }) + '\n');

@@ -6,8 +6,8 @@
 const HELP = `Interlock — a safety interlock between AI agents and the things they can destroy.
 
 Usage:
-  interlock check [--json] [--env LABEL] [--cwd DIR] -- <command line>
-  interlock check --jsonl [--env LABEL] [--cwd DIR]   < requests.jsonl
+  interlock check [--json] [--env LABEL] [--cwd DIR] [--shell SHELL] -- <command line>
+  interlock check --jsonl [--env LABEL] [--cwd DIR] [--shell SHELL]   < requests.jsonl
   interlock hook <agent>                              < hook-input.json
   interlock install-hooks [--agent NAME]... [--project | --user] [--dir DIR] [--dry-run] [--uninstall]
   interlock log verify [FILE]
@@ -17,10 +17,11 @@ Usage:
 check          Decide whether a command line may run: allow, confirm or block.
   --json       Print one JSON object: {"decision","risk","environment","reasons":[{"rule","message","span"}]}.
   --jsonl      Batch: read one JSON object per line from standard input
-               ({"command", "cwd"?, "env"?, "vars"?}) and answer one JSON line each, in order.
+               ({"command", "cwd"?, "env"?, "vars"?, "shell"?}) and answer one JSON line each, in order.
                A malformed line gets {"error": "..."}; the batch goes on.
   --env LABEL  Environment label (production, staging, development, or a custom name).
   --cwd DIR    Working directory the command would run in (default: the current one).
+  --shell SHELL  The line's dialect: bash (default), zsh, fish, powershell or cmd.
 
 Exit status (check):
   0   allow    — the command may run
