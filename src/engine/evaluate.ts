@@ -275,7 +275,8 @@ function followCd(eff: Effective, cwd: string, home: string): string {
   if (target === undefined || target === '~') return home;
   if (target === '-' || eff.argv.slice(1).some((w) => w.dynamic)) return '/$unknown-cd';
   const expanded = target.replace(/^~(?=\/|$)/, home);
-  return expanded.startsWith('/') ? expanded : `${cwd.replace(/\/+$/, '')}/${expanded}`;
+  // `C:/` and `D:/work` (PowerShell and cmd lines) are absolute too.
+  return expanded.startsWith('/') || /^[A-Za-z]:[\\/]/.test(expanded) ? expanded : `${cwd.replace(/\/+$/, '')}/${expanded}`;
 }
 
 /** `terraform workspace select prod && terraform destroy`: later commands target that workspace. */

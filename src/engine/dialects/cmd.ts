@@ -87,6 +87,7 @@ function lex(text: string, ctx: ParseContext, issues: ParseIssue[]): Token[] {
 function expand(name: string, ctx: ParseContext): { value: string; dynamic: boolean } {
   const upper = name.toUpperCase();
   if (upper === 'USERPROFILE' || upper === 'HOMEPATH' || upper === 'HOME') return { value: '~', dynamic: false };
+  if (upper === 'SYSTEMDRIVE' || upper === 'HOMEDRIVE') return { value: 'C:', dynamic: false };
   for (const [k, v] of ctx.scope.vars) if (!k.startsWith('ps:') && k.toUpperCase() === upper && !v.unset) return { value: v.value, dynamic: v.dynamic };
   // Path classes know these by their Windows names (paths.ts).
   if (/^(TEMP|TMP|APPDATA|LOCALAPPDATA|SYSTEMROOT|WINDIR|PROGRAMFILES|PROGRAMDATA|SYSTEMDRIVE)$/.test(upper)) return { value: `%${name}%`, dynamic: false };
@@ -109,6 +110,8 @@ export function parseCmd(text: string, ctx: ParseContext, nestedParse: NestedPar
     return cmd;
   };
   const finish = (): void => {
+    // `if exist x rd /s /q x`, `for %i in (…) do rd …`, `else`: the condition runs nothing; the command after it runs.
+    words = conditionless(words);
     if (words.length === 0) {
       for (const r of redirects) emit({ argv: [], assignments: [], redirects: [r], span: r.span });
       redirects = [];
@@ -127,7 +130,17 @@ export function parseCmd(text: string, ctx: ParseContext, nestedParse: NestedPar
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k];
     if (t.kind === 'word') {
+      if (t.value.toLowerCase() === 'do' && words[0]?.value.toLowerCase() === 'for') {
+        finish();
+        continue;
+      }
       words.push(t);
+      continue;
+    }
+    if (t.value === '(' && words[0]?.value.toLowerCase() === 'for') {
+      // `for %i in (set) do …`: the set is a list of words, not a command.
+      while (k + 1 < tokens.length && tokens[k + 1].value !== ')') k++;
+      k++;
       continue;
     }
     if (t.value === '(' && words.length === 0) {
@@ -157,6 +170,27 @@ export function parseCmd(text: string, ctx: ParseContext, nestedParse: NestedPar
   return { commands, issues, functions: [] };
 }
 
+/** The words of a command after an `if` condition, a `do` or an `else`. */
+function conditionless(words: Token[]): Token[] {
+  let w = words;
+  for (let guard = 0; guard < 8 && w.length > 0; guard++) {
+    const first = w[0].value.toLowerCase();
+    if (first === 'do' || first === 'else') {
+      w = w.slice(1);
+      continue;
+    }
+    if (first !== 'if') break;
+    let k = 1;
+    while (k < w.length && /^(not|\/i)$/i.test(w[k].value)) k++;
+    const test = w[k]?.value.toLowerCase();
+    if (test === 'exist' || test === 'defined' || test === 'errorlevel' || test === 'cmdextversion') k += 2;
+    else if (w[k]?.value.includes('==')) k += 1;
+    else k += 3; // `a == b`, `a EQU b`
+    w = w.slice(k);
+  }
+  return w;
+}
+
 type Emit = (partial: Omit<SimpleCommand, 'via' | 'depth' | 'remote'>, via?: string) => SimpleCommand;
 
 /** Switches (`/s`, `/Q`) apart from operands. */
@@ -164,7 +198,9 @@ function switches(argv: Word[]): { flags: Set<string>; operands: Word[] } {
   const flags = new Set<string>();
   const operands: Word[] = [];
   for (const w of argv.slice(1)) {
-    if (/^\/[A-Za-z?]/.test(w.value) && !/^\/[A-Za-z][\w.-]*\//.test(w.value)) flags.add(w.value.slice(1).toLowerCase().replace(/:.*$/, ''));
+    // `/s`, `/Q`, `/MIR`, `/w:C:\`, and switches written together: `/s/q`.
+    if (/^(\/[A-Za-z?](:[^/]*)?)+$/.test(w.value)) for (const f of w.value.split('/').slice(1)) flags.add(f.toLowerCase().replace(/:.*$/, ''));
+    else if (/^\/[A-Za-z?]/.test(w.value) && !/^\/[A-Za-z][\w.-]*\//.test(w.value)) flags.add(w.value.slice(1).toLowerCase().replace(/:.*$/, ''));
     else operands.push(w);
   }
   return { flags, operands };
@@ -189,6 +225,9 @@ function builtin(
     issues.push(...parsed.issues);
   };
   switch (name) {
+    case 'for':
+      // The loop's own words; its `do` command was split off as the next command.
+      return emit({ argv, ...base });
     case 'del':
     case 'erase': {
       const cmd = emit({ argv, ...base });

@@ -98,7 +98,7 @@ export function canonicalCmdlet(name: string): string {
 }
 
 /** One element of a PowerShell command: a `-Parameter` (with any `:value`) or an argument. */
-export type Element = { kind: 'param'; name: string; word: Word; attached?: Word } | { kind: 'arg'; word: Word };
+export type Element = { kind: 'param'; name: string; word: Word; attached?: Word[] } | { kind: 'arg'; word: Word };
 
 export interface Bound {
   /** Parameter name → its values (switches: a word `true` or `false`). */
@@ -117,6 +117,14 @@ export function resolveParam(spec: CmdletSpec, raw: string): string | undefined 
   if (exact) return exact;
   const found = [...new Set(all.filter((n) => n.toLowerCase().startsWith(p)))];
   return found.length === 1 ? found[0] : undefined;
+}
+
+/** Whether a known cmdlet's parameter (by any prefix) takes a value; false for switches and unknown names. */
+export function takesValue(command: string, param: string): boolean {
+  const cmdlet = canonicalCmdlet(command);
+  const spec = CMDLETS[cmdlet];
+  const name = spec ? resolveParam(spec, param) : undefined;
+  return name !== undefined && !(spec?.switches ?? []).includes(name) && !COMMON_SWITCHES.includes(name);
 }
 
 /** Bind a known cmdlet's elements to its parameters. */
@@ -140,10 +148,10 @@ export function bind(cmdlet: string, elements: Element[]): Bound | undefined {
       continue;
     }
     if (switches.has(name)) {
-      const off = e.attached && /^\$?false$|^0$/i.test(e.attached.value);
+      const off = e.attached?.[0] && /^\$?false$|^0$/i.test(e.attached[0].value);
       add(name, { ...e.word, value: off ? 'false' : 'true' });
     } else if (e.attached) {
-      add(name, e.attached);
+      for (const w of e.attached) add(name, w);
     } else if (elements[i + 1]?.kind === 'arg') {
       add(name, elements[++i].word);
     }

@@ -11,29 +11,31 @@ import { GrammarNeeded, normalizeDashes, structureProblem } from '../parse';
 import type { ParseContext } from '../parse';
 import type { TsNode } from '../grammar';
 import type { ParsedLine, ParseIssue, Redirect, SimpleCommand, Span, Word } from '../types';
-import { CMDLETS, bind, canonicalCmdlet, posixEquivalent, posixPath, resolveParam } from './cmdlets';
+import { CMDLETS, bind, canonicalCmdlet, posixEquivalent, posixPath, resolveParam, takesValue } from './cmdlets';
 import type { Element } from './cmdlets';
 
 /** Parses text in another dialect (cmd.exe, bash) for commands found here; set by dialects/index.ts. */
 export type NestedParser = (text: string, ctx: ParseContext, shell: 'bash' | 'cmd' | 'powershell') => ParsedLine;
 
 /**
- * tree-sitter-powershell reads `$env:USERPROFILE\x` (a variable and more path, one argument to
- * PowerShell) as an error. Such words are quoted before parsing, which PowerShell reads the same;
- * offsets map back to the line.
+ * Two spellings PowerShell reads in argument mode and tree-sitter-powershell reports as errors are
+ * evened out before parsing, with offsets kept: a variable followed by more path
+ * (`$env:USERPROFILE\x`, one argument) is quoted, and blanks after a comma (`Select-Object Id, CPU`,
+ * one array) are dropped. Neither changes what PowerShell runs.
  */
-function quoteVariablePaths(text: string): { text: string; toOriginal: (i: number) => number } {
-  const re = /(^|[\s,=(])(\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*[\\/][^\s;|&)}'"`,]*)/g;
-  if (!re.test(text)) return { text, toOriginal: (i) => i };
-  re.lastIndex = 0;
-  // Only outside quotes: a scan that skips quoted text, then the same regex on what is left.
+function evenOut(text: string): { text: string; toOriginal: (i: number) => number } {
+  if (!/[$,]/.test(text)) return { text, toOriginal: (i) => i };
   const quoted = new Array<boolean>(text.length).fill(false);
   let q: string | undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (q) {
       quoted[i] = true;
-      if (c === '`' && q === '"') { quoted[i + 1] = true; i++; continue; }
+      if (c === '`' && q === '"') {
+        quoted[i + 1] = true;
+        i++;
+        continue;
+      }
       if (c === q) q = undefined;
     } else if (c === '"' || c === "'") {
       q = c;
@@ -44,21 +46,30 @@ function quoteVariablePaths(text: string): { text: string; toOriginal: (i: numbe
   }
   const kept: number[] = [];
   let out = '';
-  let last = 0;
-  const copy = (from: number, to: number): void => {
-    for (let k = from; k < to; k++) { kept.push(k); out += text[k]; }
-  };
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const start = m.index + m[1].length;
-    if (quoted[start]) continue;
-    const end = start + m[2].length;
-    copy(last, start);
-    kept.push(start); out += '"';
-    copy(start, end);
-    kept.push(end); out += '"';
-    last = end;
+  const VAR_PATH = /\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*[\\/][^\s;|&)}'"`,]*/y;
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (!quoted[i] && c === '$' && (i === 0 || /[\s,=(]/.test(text[i - 1]))) {
+      VAR_PATH.lastIndex = i;
+      const m = VAR_PATH.exec(text);
+      if (m) {
+        kept.push(i);
+        out += '"';
+        for (let k = i; k < i + m[0].length; k++) {
+          kept.push(k);
+          out += text[k];
+        }
+        kept.push(i + m[0].length);
+        out += '"';
+        i += m[0].length;
+        continue;
+      }
+    }
+    kept.push(i);
+    out += c;
+    i++;
+    if (!quoted[i - 1] && c === ',' && i >= 2 && /[\w"')\]]/.test(text[i - 2])) while (text[i] === ' ' || text[i] === '\t') i++;
   }
-  copy(last, text.length);
   kept.push(text.length);
   return { text: out, toOriginal: (k) => kept[Math.min(k, kept.length - 1)] };
 }
@@ -67,7 +78,7 @@ function quoteVariablePaths(text: string): { text: string; toOriginal: (i: numbe
 export function parsePowerShell(text: string, ctx: ParseContext, nestedParse: NestedParser): ParsedLine {
   if (text.trim() === '') return { commands: [], issues: [], functions: [] };
   if (!ctx.powershell) throw new GrammarNeeded('powershell');
-  const fixed = quoteVariablePaths(text);
+  const fixed = evenOut(text);
   const map = (s: Span): Span => ctx.mapSpan({ start: fixed.toOriginal(s.start), end: fixed.toOriginal(s.end) });
   const problem = structureProblem(fixed.text);
   if (problem) return { commands: [], issues: [{ message: problem, span: map({ start: 0, end: fixed.text.length }) }], functions: [] };
@@ -129,6 +140,21 @@ function automatic(name: string): Word['value'] | undefined {
     case 'env:temp':
     case 'env:tmp':
       return '$env:TEMP';
+    case 'env:systemdrive':
+    case 'env:homedrive':
+      return 'C:';
+    case 'env:systemroot':
+    case 'env:windir':
+      return 'C:/Windows';
+    case 'env:programfiles':
+      return 'C:/Program Files';
+    case 'env:programdata':
+    case 'env:allusersprofile':
+      return 'C:/ProgramData';
+    case 'env:appdata':
+    case 'env:localappdata':
+      // Classified as a profile's data by their Windows names (paths.ts).
+      return `$env:${name.slice(4).toUpperCase()}`;
     case 'profile':
       // The current user's profile script, run by every new PowerShell session.
       return '~/Documents/PowerShell/Microsoft.PowerShell_profile.ps1';
@@ -163,17 +189,15 @@ class PsWalker {
 
   /** Walk any node: commands, assignments and .NET calls are read; everything else is descended into. */
   statement(node: TsNode): void {
-    if (node.type === 'ERROR' || node.isMissing) {
+    // A line of comments only reads as an error node holding them; there is nothing unread.
+    const onlyComments = node.type === 'ERROR' && node.namedChildren.length > 0 && node.namedChildren.every((c) => c?.type === 'comment');
+    if ((node.type === 'ERROR' && !onlyComments) || node.isMissing) {
       this.issue(node.isMissing ? `PowerShell expected \`${node.type}\` here` : 'PowerShell text the grammar cannot read', node);
     }
     switch (node.type) {
       case 'pipeline_chain':
-      case 'pipeline':
-        if (node.children.some((c) => c?.type === '|' || c?.type === 'command' || c?.type === 'redirections')) {
-          this.pipeline(node);
-          return;
-        }
-        break;
+        this.pipeline(node);
+        return;
       case 'assignment_expression':
         this.assignment(node);
         return;
@@ -197,8 +221,11 @@ class PsWalker {
     let previous: SimpleCommand | undefined;
     let text: string | undefined;
     let chained = false;
+    let first = true;
     for (const child of node.children) {
       if (!child) continue;
+      const head = first;
+      first = false;
       if (child.type === '|') {
         chained = true;
         continue;
@@ -218,7 +245,7 @@ class PsWalker {
       chained = false;
       previous = undefined;
       // An expression at the head: `"text" | iex`, or `$env:TOKEN` alone, which prints it.
-      if (/_expression$|^string_literal$|^variable$/.test(child.type) && !child.hasError) {
+      if (head && /_expression$|^string_literal$|^variable$/.test(child.type) && !child.hasError) {
         const only = this.onlyLeaf(child);
         if (only?.type === 'variable' && /^\$(\{)?env:/i.test(only.text)) {
           const w = this.word(only);
@@ -226,8 +253,10 @@ class PsWalker {
           continue;
         }
         if (only?.type === 'string_literal') {
+          // A string alone is printed: `"token: $env:GITHUB_TOKEN"` shows the token.
           const w = this.word(only);
           if (!w.dynamic) text = w.value;
+          else this.emit({ argv: [{ value: 'echo', span: w.span, dynamic: false }, w], assignments: [], redirects: [], span: this.span(child) }, 'PowerShell output');
           continue;
         }
       }
@@ -372,16 +401,21 @@ class PsWalker {
         continue;
       }
       if (c.type === 'command_parameter') {
-        const text = normalizeDashes(c.text);
         const attachedColon = c.children.some((k) => k?.type === ':');
-        const name = text.replace(/^-+/, '').replace(/:$/, '');
-        const word = { value: text.replace(/:$/, ''), span: this.span(c), dynamic: false };
-        if (attachedColon) {
+        // `-ArgumentList a,b` reads with the array inside the parameter node.
+        const inner = c.namedChildren.filter((k): k is TsNode => k !== null && k.type !== ':');
+        const paramText = inner.length > 0 ? this.src.slice(c.startIndex, inner[0].startIndex).trim() : c.text;
+        const written = normalizeDashes(paramText).replace(/:$/, '');
+        const name = written.replace(/^-+/, '');
+        const word = { value: written, span: this.span(c), dynamic: false };
+        if (inner.length > 0) {
+          elements.push({ kind: 'param', name, word, attached: inner.flatMap((k) => this.words(k)) });
+        } else if (attachedColon) {
           let next = children[i + 1];
           while (next && next.type === 'command_argument_sep') next = children[++i + 1];
           const values = next ? this.words(next) : [];
           if (next) i++;
-          elements.push({ kind: 'param', name, word, attached: values[0] });
+          elements.push({ kind: 'param', name, word, attached: values });
         } else {
           elements.push({ kind: 'param', name, word });
         }
@@ -391,10 +425,15 @@ class PsWalker {
         elements.push({ kind: 'arg', word: { value: c.text.replace(/^--%\s*/, ''), span: this.span(c), dynamic: false } });
         continue;
       }
-      for (const w of this.words(c)) {
-        if (w.value.startsWith('@') && /^@[A-Za-z_]\w*$/.test(w.value)) splatted = true;
-        elements.push({ kind: 'arg', word: w });
+      const words = this.words(c);
+      for (const w of words) if (w.value.startsWith('@') && /^@[A-Za-z_]\w*$/.test(w.value)) splatted = true;
+      // `-ArgumentList a,b,c`: an array after a parameter that takes a value is its value.
+      const last = elements[elements.length - 1];
+      if (words.length > 1 && last?.kind === 'param' && !last.attached && takesValue(nameWord.value, last.name)) {
+        last.attached = words;
+        continue;
       }
+      for (const w of words) elements.push({ kind: 'arg', word: w });
     }
     if (invoke && nameWord.dynamic) this.issue(`\`${invoke} ${nameWord.value}\` runs a command whose name is only known when it runs`, nameNode);
     const cmdlet = nameWord.dynamic ? nameWord.value : canonicalCmdlet(nameWord.value);
@@ -411,11 +450,11 @@ class PsWalker {
     if (PATH_CMDLETS.has(cmdlet)) {
       for (const e of elements) {
         if (e.kind === 'arg') e.word = posixPath(e.word);
-        else if (e.attached) e.attached = posixPath(e.attached);
+        else if (e.attached) e.attached = e.attached.map(posixPath);
       }
     }
     const argv: Word[] = [canonicalName, ...elements.map((e) => e.word)];
-    for (const e of elements) if (e.kind === 'param' && e.attached) argv.splice(argv.indexOf(e.word) + 1, 0, e.attached);
+    for (const e of elements) if (e.kind === 'param' && e.attached) argv.splice(argv.indexOf(e.word) + 1, 0, ...e.attached);
     const stdin = upstream ? { kind: 'command' as const, command: upstream } : pipedText !== undefined ? { kind: 'text' as const, text: pipedText, span, origin: 'echo' as const } : undefined;
     const toFile = redirects.some((r) => r.target && r.target.value !== '/dev/null' && (r.fd === undefined || r.fd === 1));
 
