@@ -97,8 +97,8 @@ export function canonicalCmdlet(name: string): string {
   return known ?? name;
 }
 
-/** One element of a PowerShell command: a `-Parameter` (with any `:value`) or an argument. */
-export type Element = { kind: 'param'; name: string; word: Word; attached?: Word[] } | { kind: 'arg'; word: Word };
+/** One element of a PowerShell command: a `-Parameter` (with any `:value`) or an argument (`rest`: more members of its array, `a,b`). */
+export type Element = { kind: 'param'; name: string; word: Word; attached?: Word[] } | { kind: 'arg'; word: Word; rest?: Word[] };
 
 export interface Bound {
   /** Parameter name → its values (switches: a word `true` or `false`). */
@@ -136,10 +136,11 @@ export function bind(cmdlet: string, elements: Element[]): Bound | undefined {
   const add = (name: string, w: Word): void => {
     out.params.set(name, [...(out.params.get(name) ?? []), w]);
   };
+  const groups: Word[][] = [];
   for (let i = 0; i < elements.length; i++) {
     const e = elements[i];
     if (e.kind === 'arg') {
-      out.positionals.push(e.word);
+      groups.push([e.word, ...(e.rest ?? [])]);
       continue;
     }
     const name = resolveParam(spec, e.name);
@@ -152,19 +153,23 @@ export function bind(cmdlet: string, elements: Element[]): Bound | undefined {
       add(name, { ...e.word, value: off ? 'false' : 'true' });
     } else if (e.attached) {
       for (const w of e.attached) add(name, w);
-    } else if (elements[i + 1]?.kind === 'arg') {
-      add(name, elements[++i].word);
+    } else {
+      const next = elements[i + 1];
+      if (next?.kind === 'arg') {
+        i++;
+        for (const w of [next.word, ...(next.rest ?? [])]) add(name, w);
+      }
     }
   }
-  // Positional arguments fill the positional parameters not given by name.
+  // Positional arguments (an array is one) fill the positional parameters not given by name.
   const free = (spec.positional ?? []).filter((p) => !out.params.has(p));
-  const rest = out.positionals;
-  out.positionals = [];
-  rest.forEach((w, k) => {
+  groups.forEach((g, k) => {
     const last = free.length - 1;
     const name = k <= last ? free[k] : spec.rest && last >= 0 ? free[last] : undefined;
-    if (name) add(name, w);
-    else out.positionals.push(w);
+    for (const w of g) {
+      if (name) add(name, w);
+      else out.positionals.push(w);
+    }
   });
   return out;
 }

@@ -410,7 +410,7 @@ class PsWalker {
         const word = { value: written, span: this.span(c), dynamic: false };
         if (inner.length > 0) {
           elements.push({ kind: 'param', name, word, attached: inner.flatMap((k) => this.words(k)) });
-        } else if (attachedColon) {
+        } else if (attachedColon || (children[i + 1]?.type === 'command_argument_sep' && children[i + 1].text === ':')) {
           let next = children[i + 1];
           while (next && next.type === 'command_argument_sep') next = children[++i + 1];
           const values = next ? this.words(next) : [];
@@ -433,7 +433,12 @@ class PsWalker {
         last.attached = words;
         continue;
       }
-      for (const w of words) elements.push({ kind: 'arg', word: w });
+      // `a,b` reads as a token `a` and a token `,b`: one array.
+      if (c.type === 'generic_token' && c.text.startsWith(',') && last?.kind === 'arg') {
+        last.rest = [...(last.rest ?? []), ...words];
+        continue;
+      }
+      if (words.length > 0) elements.push({ kind: 'arg', word: words[0], ...(words.length > 1 ? { rest: words.slice(1) } : {}) });
     }
     if (invoke && nameWord.dynamic) this.issue(`\`${invoke} ${nameWord.value}\` runs a command whose name is only known when it runs`, nameNode);
     const cmdlet = nameWord.dynamic ? nameWord.value : canonicalCmdlet(nameWord.value);
@@ -449,11 +454,13 @@ class PsWalker {
     // The item cmdlets' arguments are paths: spelled with `/` (and `~`) as the path classes read them.
     if (PATH_CMDLETS.has(cmdlet)) {
       for (const e of elements) {
-        if (e.kind === 'arg') e.word = posixPath(e.word);
-        else if (e.attached) e.attached = e.attached.map(posixPath);
+        if (e.kind === 'arg') {
+          e.word = posixPath(e.word);
+          if (e.rest) e.rest = e.rest.map(posixPath);
+        } else if (e.attached) e.attached = e.attached.map(posixPath);
       }
     }
-    const argv: Word[] = [canonicalName, ...elements.map((e) => e.word)];
+    const argv: Word[] = [canonicalName, ...elements.flatMap((e) => (e.kind === 'arg' ? [e.word, ...(e.rest ?? [])] : [e.word]))];
     for (const e of elements) if (e.kind === 'param' && e.attached) argv.splice(argv.indexOf(e.word) + 1, 0, ...e.attached);
     const stdin = upstream ? { kind: 'command' as const, command: upstream } : pipedText !== undefined ? { kind: 'text' as const, text: pipedText, span, origin: 'echo' as const } : undefined;
     const toFile = redirects.some((r) => r.target && r.target.value !== '/dev/null' && (r.fd === undefined || r.fd === 1));
