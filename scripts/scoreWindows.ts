@@ -1,6 +1,7 @@
 // Score the labelled PowerShell and cmd.exe lines (test/windows/lines.ts) by class:
-// `node --import tsx scripts/scoreWindows.ts [--table]`. In process, with the built-in packs.
+// `node --import tsx scripts/scoreWindows.ts [--held-out] [--table]`. In process, with the built-in packs.
 import { LINES } from '../test/windows/lines';
+import { HELD_OUT } from '../test/windows/heldOut';
 import type { LineClass } from '../test/windows/lines';
 import { check } from '../test/unit/helpers';
 import { DECISION_ORDER } from '../src/engine/types';
@@ -16,7 +17,7 @@ interface Row {
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  for (const l of LINES) {
+  for (const l of process.argv.includes('--held-out') ? HELD_OUT : LINES) {
     const d = await check(l.line, { shell: l.shell, env: l.env });
     rows.push({ shell: l.shell, class: l.class, line: l.line, expect: l.expect, got: d.decision, rules: d.reasons.map((r) => r.rule) });
   }

@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { parseLine } from '../../src/engine/dialects/index';
 import { newScope } from '../../src/engine/parse';
 import { LINES } from '../windows/lines';
+import { HELD_OUT } from '../windows/heldOut';
 import { check } from './helpers';
 
-for (const c of LINES.filter((l) => l.shell === 'cmd')) {
+for (const c of [...LINES, ...HELD_OUT].filter((l) => l.shell === 'cmd')) {
   test(`cmd ${c.class} — ${c.expect}: ${c.line}`, async () => {
     const d = await check(c.line, { shell: 'cmd', env: c.env });
     assert.equal(d.decision, c.expect, `${c.line} → ${d.decision}: ${d.reasons.map((r) => r.rule).join(', ')}`);

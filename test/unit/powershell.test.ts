@@ -8,9 +8,10 @@ import { newScope } from '../../src/engine/parse';
 import { unwrapCommand } from '../../src/engine/unwrap';
 import { loadGrammar } from '../../src/engine/grammar';
 import { LINES } from '../windows/lines';
+import { HELD_OUT } from '../windows/heldOut';
 import { check, grammarBytes, loadPacks, TEST_CWD, TEST_HOME } from './helpers';
 
-for (const c of LINES.filter((l) => l.shell === 'powershell')) {
+for (const c of [...LINES, ...HELD_OUT].filter((l) => l.shell === 'powershell')) {
   test(`powershell ${c.class} — ${c.expect}: ${c.line}`, async () => {
     const d = await check(c.line, { shell: 'powershell', env: c.env });
     assert.equal(d.decision, c.expect, `${c.line} → ${d.decision}: ${d.reasons.map((r) => r.rule).join(', ')}`);

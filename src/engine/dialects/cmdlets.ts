@@ -279,7 +279,8 @@ export function posixEquivalent(cmdlet: string, b: Bound, name: Word, piped?: Wo
       return pattern && paths.length > 0 ? [l('grep'), l('-e'), pattern, l('--'), ...paths] : undefined;
     }
     case 'Stop-Process': {
-      const ids = values(b, 'Id');
+      // Ids a command computes (`(Get-Process x).Id`) are a list, as `$(pgrep x)` is.
+      const ids = values(b, 'Id').map((w) => (w.dynamic && w.value.startsWith('(') ? { ...w, value: `$${w.value}` } : w));
       const names = values(b, 'Name');
       if (ids.length > 0) return [l('kill'), ...(isOn(b, 'Force') ? [l('-9')] : []), ...ids];
       if (names.length > 0) return [l('killall'), ...(isOn(b, 'Force') ? [l('-9')] : []), ...names];

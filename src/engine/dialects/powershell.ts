@@ -12,7 +12,7 @@ import type { ParseContext } from '../parse';
 import type { TsNode } from '../grammar';
 import type { ParsedLine, ParseIssue, Redirect, SimpleCommand, Span, Word } from '../types';
 import { CMDLETS, bind, canonicalCmdlet, posixEquivalent, posixPath, resolveParam, takesValue } from './cmdlets';
-import type { Element } from './cmdlets';
+import type { Bound, Element } from './cmdlets';
 
 /** Parses text in another dialect (cmd.exe, bash) for commands found here; set by dialects/index.ts. */
 export type NestedParser = (text: string, ctx: ParseContext, shell: 'bash' | 'cmd' | 'powershell') => ParsedLine;
@@ -20,11 +20,12 @@ export type NestedParser = (text: string, ctx: ParseContext, shell: 'bash' | 'cm
 /**
  * Two spellings PowerShell reads in argument mode and tree-sitter-powershell reports as errors are
  * evened out before parsing, with offsets kept: a variable followed by more path
- * (`$env:USERPROFILE\x`, one argument) is quoted, and blanks after a comma (`Select-Object Id, CPU`,
- * one array) are dropped. Neither changes what PowerShell runs.
+ * (`$env:USERPROFILE\x`, one argument) is quoted, so are `--` and `--name=value` (words a native
+ * program gets as written), and blanks after a comma (`Select-Object Id, CPU`, one array) are
+ * dropped. None changes what PowerShell runs.
  */
 function evenOut(text: string): { text: string; toOriginal: (i: number) => number } {
-  if (!/[$,]/.test(text)) return { text, toOriginal: (i) => i };
+  if (!/[$,]|--/.test(text)) return { text, toOriginal: (i) => i };
   const quoted = new Array<boolean>(text.length).fill(false);
   let q: string | undefined;
   for (let i = 0; i < text.length; i++) {
@@ -47,8 +48,25 @@ function evenOut(text: string): { text: string; toOriginal: (i: number) => numbe
   const kept: number[] = [];
   let out = '';
   const VAR_PATH = /\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*[\\/][^\s;|&)}'"`,]*/y;
+  const DOUBLE_DASH = /--[^\s;|&)}'"`$(){}@,]*(?=[\s;|&)}]|$)/y;
   for (let i = 0; i < text.length; ) {
     const c = text[i];
+    if (!quoted[i] && c === '-' && text[i + 1] === '-' && (i === 0 || /\s/.test(text[i - 1]))) {
+      DOUBLE_DASH.lastIndex = i;
+      const m = DOUBLE_DASH.exec(text);
+      if (m) {
+        kept.push(i);
+        out += "'";
+        for (let k = i; k < i + m[0].length; k++) {
+          kept.push(k);
+          out += text[k];
+        }
+        kept.push(i + m[0].length);
+        out += "'";
+        i += m[0].length;
+        continue;
+      }
+    }
     if (!quoted[i] && c === '$' && (i === 0 || /[\s,=(]/.test(text[i - 1]))) {
       VAR_PATH.lastIndex = i;
       const m = VAR_PATH.exec(text);
@@ -166,6 +184,8 @@ class PsWalker {
   private readonly commands: SimpleCommand[] = [];
   private readonly issues: ParseIssue[] = [];
   private readonly functions: string[] = [];
+  /** How each known cmdlet's parameters were bound, for the pipeline stage after it. */
+  private readonly bound = new WeakMap<SimpleCommand, Bound>();
 
   constructor(private readonly src: string, private readonly ctx: ParseContext, private readonly nestedParse: NestedParser) {}
 
@@ -440,6 +460,11 @@ class PsWalker {
       }
       if (words.length > 0) elements.push({ kind: 'arg', word: words[0], ...(words.length > 1 ? { rest: words.slice(1) } : {}) });
     }
+    if (invoke && nameNode.namedChildren.some((k) => k?.type === 'script_block_expression')) {
+      // `& { … }` and `. { … }` run the block: its commands were read with it.
+      this.statement(nameNode);
+      return undefined;
+    }
     if (invoke && nameWord.dynamic) this.issue(`\`${invoke} ${nameWord.value}\` runs a command whose name is only known when it runs`, nameNode);
     const cmdlet = nameWord.dynamic ? nameWord.value : canonicalCmdlet(nameWord.value);
     const canonicalName: Word = { ...nameWord, value: cmdlet };
@@ -460,8 +485,7 @@ class PsWalker {
         } else if (e.attached) e.attached = e.attached.map(posixPath);
       }
     }
-    const argv: Word[] = [canonicalName, ...elements.flatMap((e) => (e.kind === 'arg' ? [e.word, ...(e.rest ?? [])] : [e.word]))];
-    for (const e of elements) if (e.kind === 'param' && e.attached) argv.splice(argv.indexOf(e.word) + 1, 0, ...e.attached);
+    const argv: Word[] = [canonicalName, ...canonicalArgs(cmdlet, elements)];
     const stdin = upstream ? { kind: 'command' as const, command: upstream } : pipedText !== undefined ? { kind: 'text' as const, text: pipedText, span, origin: 'echo' as const } : undefined;
     const toFile = redirects.some((r) => r.target && r.target.value !== '/dev/null' && (r.fd === undefined || r.fd === 1));
 
@@ -473,6 +497,7 @@ class PsWalker {
     if (upstream) upstream.stdout = { kind: 'pipe', to: cmd };
     const bound = bind(cmdlet, elements);
     if (bound) {
+      this.bound.set(cmd, bound);
       const piped = upstream ? this.pipedPath(upstream, span) : undefined;
       const equivalent = posixEquivalent(cmdlet, bound, canonicalName, piped);
       if (equivalent) this.emit({ argv: equivalent, assignments: [], redirects: [], span, ...(upstream && cmdlet !== 'Remove-Item' ? { stdin: { kind: 'command' as const, command: upstream } } : {}) }, cmdlet);
@@ -484,12 +509,13 @@ class PsWalker {
   /** What `Get-ChildItem P | Remove-Item` deletes: P's items, else a list only known at run time. */
   private pipedPath(upstream: SimpleCommand, span: Span): Word {
     const name = upstream.argv[0]?.value;
-    if ((name === 'Get-ChildItem' || name === 'Get-Item') && !upstream.argv.some((w) => w.dynamic)) {
-      const elements: Element[] = upstream.argv.slice(1).map((w) => (/^-[A-Za-z]/.test(w.value) ? { kind: 'param', name: w.value.slice(1), word: w } : { kind: 'arg', word: w }));
-      const b = bind(name, elements);
-      if (b && b.unknown.length === 0) {
+    const b = this.bound.get(upstream);
+    if ((name === 'Get-ChildItem' || name === 'Get-Item') && b && !upstream.argv.some((w) => w.dynamic)) {
+      if (b.unknown.length === 0) {
         const base = (b.params.get('Path') ?? b.params.get('LiteralPath') ?? [{ value: '.', span, dynamic: false }]).map(posixPath)[0];
-        const filter = (b.params.get('Filter') ?? b.params.get('Include'))?.[0]?.value;
+        const picked = (b.params.get('Filter') ?? b.params.get('Include'))?.[0]?.value;
+        // `-Include *` picks everything: the same as no filter.
+        const filter = picked === '*' || picked === '*.*' ? undefined : picked;
         const recurse = b.params.get('Recurse')?.some((w) => w.value === 'true');
         const dir = base.value.replace(/\/+$/, '');
         const value = name === 'Get-Item' ? base.value : recurse ? (filter ? `${dir}/**/${filter}` : `${dir}/{found}`) : `${dir}/${filter ?? '*'}`;
@@ -637,6 +663,33 @@ class PsWalker {
     for (const c of this.commands.slice(before)) c.stdout ??= { kind: 'capture' };
     return { value: node.text, span: this.span(node), dynamic: true };
   }
+}
+
+/** Parameters whose values are paths; a known cmdlet's other values are kept on their parameter (`-ErrorAction:Stop`). */
+const PATH_PARAMS = new Set(['Path', 'LiteralPath', 'FilePath', 'Destination']);
+
+/**
+ * A known cmdlet's words as rules read them: parameters by full name, path values as operands,
+ * other values joined to their parameter, so `-ErrorAction SilentlyContinue` is no path.
+ */
+function canonicalArgs(cmdlet: string, elements: Element[]): Word[] {
+  const out: Word[] = [];
+  const spec = CMDLETS[cmdlet];
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
+    if (e.kind === 'arg') {
+      out.push(e.word, ...(e.rest ?? []));
+      continue;
+    }
+    const name = e.word.value.replace(/^-+/, '');
+    const next = elements[i + 1];
+    const values = e.attached ?? (spec && takesValue(cmdlet, name) && next?.kind === 'arg' ? [next.word, ...(next.rest ?? [])] : undefined);
+    if (values && !e.attached) i++;
+    if (!values) out.push(e.word);
+    else if (!spec || PATH_PARAMS.has(name)) out.push(e.word, ...values);
+    else out.push({ ...e.word, value: `${e.word.value}:${values.map((v) => v.value).join(',')}`, dynamic: values.some((v) => v.dynamic) });
+  }
+  return out;
 }
 
 /** `$name`, `${name}`, `$env:NAME`, `$script:x` → the variable's name (scope prefixes other than env: dropped). */
