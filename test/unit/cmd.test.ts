@@ -23,15 +23,15 @@ const readings: { name: string; line: string; commands: string[] }[] = [
   { name: '& && || | separate commands', line: 'a & b && c || d | e', commands: ['a', 'b', 'c', 'd', 'e'] },
   { name: 'switches are case-insensitive, together or apart', line: 'RD /S/Q x', commands: ['RD /S/Q x', 'rm -r -f -- x'] },
   { name: 'del /s deletes in every subfolder', line: 'del /f /s /q *.tmp', commands: ['del /f /s /q *.tmp', 'rm -r -f -- *.tmp'] },
-  { name: 'quotes group a word and are removed', line: 'rd /s /q "C:\\My Files"', commands: ['rd /s /q C:\\My Files', 'rm -r -f -- C:/My Files'] },
+  { name: 'quotes group a word and are removed', line: 'rd /s /q "C:\\My Files"', commands: ['rd /s /q C:/My Files', 'rm -r -f -- C:/My Files'] },
   { name: 'a caret escapes the next character', line: 'r^d /s /q x ^& y', commands: ['rd /s /q x & y', 'rm -r -f -- x & y'] },
   // cmd expands %VAR% when it reads the line, before `set` runs: D is not yet `build` here.
-  { name: '%USERPROFILE% is the home; %VAR% expands as the line is read', line: 'set D=build& rd /s /q %USERPROFILE%\\%D%', commands: ['', 'rd /s /q ~\\$D', 'rm -r -f -- ~/$D'] },
+  { name: '%USERPROFILE% is the home; %VAR% expands as the line is read', line: 'set D=build& rd /s /q %USERPROFILE%\\%D%', commands: ['', 'rd /s /q ~/$D', 'rm -r -f -- ~/$D'] },
   { name: 'an unknown variable is dynamic', line: 'type %X%', commands: ['type $X', 'cat -- $X'] },
   { name: 'cmd /c runs its string as cmd', line: 'cmd /c "del a & del b"', commands: ['cmd /c del a & del b', 'del a', 'rm -- a', 'del b', 'rm -- b'] },
   { name: 'start and call run the command they name', line: 'start "" /b git push -f & call npm publish', commands: ['start  /b git push -f', 'git push -f', 'call npm publish', 'npm publish'] },
   { name: 'if and for run their command', line: 'if exist x rd /s /q x & for %i in (a b) do del %i', commands: ['rd /s /q x', 'rm -r -f -- x', 'for %i in', 'del %i', 'rm -- %i'] },
-  { name: 'ren renames in place; robocopy /MIR mirrors with deletes', line: 'ren dir\\a b & robocopy src dst /MIR', commands: ['ren dir\\a b', 'mv -- dir/a dir/b', 'robocopy src dst /MIR', 'rsync -a --delete src/ dst/'] },
+  { name: 'ren renames in place; robocopy /MIR mirrors with deletes', line: 'ren dir\\a b & robocopy src dst /MIR', commands: ['ren dir/a b', 'mv -- dir/a dir/b', 'robocopy src dst /MIR', 'rsync -a --delete src/ dst/'] },
 ];
 for (const r of readings) {
   test(`cmd reading — ${r.name}`, () => {

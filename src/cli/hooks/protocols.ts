@@ -210,6 +210,16 @@ function claudeWrites(tool: string, ti: Json): FileWrite[] | 'patch' | undefined
   }
 }
 
+/**
+ * The dialect of a terminal tool's line: the shell it names; else, for VS Code's terminal tool on
+ * Windows, PowerShell, the default terminal profile there. Claude's `Bash` runs bash (Git Bash on Windows).
+ */
+function terminalShell(tool: string, ti: Json, platform: NodeJS.Platform = process.platform): Shell | undefined {
+  const named = shellKind(ti.shell ?? ti.shellType ?? ti.shell_type);
+  if (named) return named;
+  return (tool === 'run_in_terminal' || tool === 'runInTerminal') && platform === 'win32' ? 'powershell' : undefined;
+}
+
 /** Claude Code PreToolUse; also VS Code's agent hooks, which send this shape with camelCase common fields. */
 function readClaude(input: Json, agent: AgentId): Reading {
   const event = str(input.hook_event_name) ?? str(input.hookEventName);
@@ -218,7 +228,7 @@ function readClaude(input: Json, agent: AgentId): Reading {
   if (!tool) return invalid('the PreToolUse input has no tool_name');
   const ti = obj(input.tool_input) ?? {};
   const base = { agent, dialect: 'claude' as const, event, tool, cwd: str(input.cwd), roots: [], callId: str(input.tool_use_id) };
-  if (CLAUDE_SHELL.has(tool)) return shellCall(base, ti.command, tool, tool === 'PowerShell' ? 'powershell' : shellKind(ti.shell ?? ti.shellType ?? ti.shell_type));
+  if (CLAUDE_SHELL.has(tool)) return shellCall(base, ti.command, tool, tool === 'PowerShell' ? 'powershell' : terminalShell(tool, ti));
   const mcp = parseMcpToolName(tool);
   if (mcp) return toolCall(base, { server: mcp.server, tool: mcp.tool, args: ti });
   if (tool === 'Read' || tool === 'read_file' || tool === 'NotebookRead') {

@@ -215,6 +215,8 @@ function builtin(
   const l = (v: string): Word => ({ value: v, span: argv[0].span, dynamic: false });
   const { flags, operands } = switches(argv);
   const paths = operands.map(posixPath);
+  // The file built-ins' operands are paths: spelled as the path classes read them, switches kept.
+  if (/^(del|erase|rd|rmdir|copy|xcopy|move|ren|rename|robocopy|type)$/.test(name)) argv = argv.map((w, k) => (k === 0 || !operands.includes(w) ? w : posixPath(w)));
   const nested = (text: string, at: Span, via: string, shell: 'cmd' | 'powershell' | 'bash' = 'cmd'): void => {
     if (ctx.depth + 1 > 8) {
       issues.push({ message: 'commands are nested more than 8 levels deep; Interlock stops reading there', span: at });

@@ -188,7 +188,10 @@ export function posixPath(w: Word): Word {
   if (/^(\$env:(userprofile|home)|\$home|%userprofile%|%home%)(?=[\\/]|$)/i.test(v)) v = v.replace(/^[^\\/]+/, '~');
   else if (/^(filesystem::|microsoft\.powershell\.core\\filesystem::)/i.test(v)) v = v.replace(/^[^:]*::/, '');
   v = v.replace(/\\/g, '/');
-  if (v !== w.value && v.startsWith('~')) return { ...w, value: v, dynamic: false };
+  // The profile's temp folder is where %TEMP% points.
+  v = v.replace(/^(~\/AppData\/Local|\$env:LOCALAPPDATA|%LOCALAPPDATA%)\/Temp(?=\/|$)/i, '$env:TEMP');
+  // A profile or temp variable now spelled `~` or `$env:TEMP` no longer makes the word unknown; anything else unknown still does.
+  if (v !== w.value && (v.startsWith('~') || v.startsWith('$env:TEMP'))) return { ...w, value: v, dynamic: w.dynamic && /[$%]/.test(v.replace(/^\$env:TEMP/, '')) };
   return v === w.value ? w : { ...w, value: v };
 }
 

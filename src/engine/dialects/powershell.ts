@@ -11,7 +11,7 @@ import { GrammarNeeded, normalizeDashes, structureProblem } from '../parse';
 import type { ParseContext } from '../parse';
 import type { TsNode } from '../grammar';
 import type { ParsedLine, ParseIssue, Redirect, SimpleCommand, Span, Word } from '../types';
-import { CMDLETS, bind, canonicalCmdlet, posixEquivalent, posixPath, resolveParam, takesValue } from './cmdlets';
+import { CMDLETS, bind, canonicalCmdlet, isOn, posixEquivalent, posixPath, resolveParam, takesValue } from './cmdlets';
 import type { Bound, Element } from './cmdlets';
 
 /** Parses text in another dialect (cmd.exe, bash) for commands found here; set by dialects/index.ts. */
@@ -493,10 +493,13 @@ class PsWalker {
     if (CMDLETS[cmdlet] && splatted && posixEquivalent(cmdlet, { params: new Map(), positionals: [], unknown: [] }, canonicalName, canonicalName) !== undefined) {
       this.issue(`splatted parameters of ${cmdlet} are only known when it runs`, node);
     }
-    const cmd = this.emit({ argv, assignments: [], redirects, span, ...(stdin ? { stdin } : {}), ...(toFile ? { stdout: { kind: 'file' as const } } : {}) });
-    if (upstream) upstream.stdout = { kind: 'pipe', to: cmd };
     const bound = bind(cmdlet, elements);
-    if (bound) {
+    // `-WhatIf`: the cmdlet says what it would do and does nothing.
+    const dryRun = bound !== undefined && SHOULD_PROCESS.has(cmdlet) && isOn(bound, 'WhatIf') && redirects.length === 0;
+    const shown = dryRun ? [canonicalName, ...argv.filter((w) => w.value === '-WhatIf')] : argv;
+    const cmd = this.emit({ argv: shown, assignments: [], redirects, span, ...(stdin ? { stdin } : {}), ...(toFile ? { stdout: { kind: 'file' as const } } : {}) });
+    if (upstream) upstream.stdout = { kind: 'pipe', to: cmd };
+    if (bound && !dryRun) {
       this.bound.set(cmd, bound);
       const piped = upstream ? this.pipedPath(upstream, span) : undefined;
       const equivalent = posixEquivalent(cmdlet, bound, canonicalName, piped);
@@ -664,6 +667,9 @@ class PsWalker {
     return { value: node.text, span: this.span(node), dynamic: true };
   }
 }
+
+/** Cmdlets with an effect that honour `-WhatIf` (they support ShouldProcess). */
+const SHOULD_PROCESS = new Set(['Remove-Item', 'Set-Content', 'Add-Content', 'Clear-Content', 'Out-File', 'New-Item', 'Copy-Item', 'Move-Item', 'Rename-Item', 'Stop-Process', 'Stop-Computer', 'Restart-Computer']);
 
 /** Parameters whose values are paths; a known cmdlet's other values are kept on their parameter (`-ErrorAction:Stop`). */
 const PATH_PARAMS = new Set(['Path', 'LiteralPath', 'FilePath', 'Destination']);
