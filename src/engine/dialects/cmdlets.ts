@@ -21,7 +21,7 @@ export const PS_ALIASES: Readonly<Record<string, string>> = {
   saps: 'Start-Process', start: 'Start-Process',
   sc: 'Set-Content', ac: 'Add-Content', clc: 'Clear-Content', ni: 'New-Item', gi: 'Get-Item',
   cd: 'Set-Location', sl: 'Set-Location', chdir: 'Set-Location',
-  sls: 'Select-String', sp: 'Set-ItemProperty', rp: 'Remove-ItemProperty', spsv: 'Stop-Service',
+  sls: 'Select-String', sp: 'Set-ItemProperty', tee: 'Tee-Object', sal: 'Set-Alias', nal: 'New-Alias', rp: 'Remove-ItemProperty', spsv: 'Stop-Service',
   '%': 'ForEach-Object', foreach: 'ForEach-Object', '?': 'Where-Object', where: 'Where-Object',
 };
 
@@ -79,8 +79,24 @@ export const CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     aliases: { lp: 'LiteralPath', pspath: 'LiteralPath' },
   },
   'Invoke-Expression': { params: ['Command'], positional: ['Command'], rest: true },
+  'Tee-Object': { params: ['FilePath', 'LiteralPath', 'Append', 'Variable', 'InputObject', 'Encoding'], switches: ['Append'], positional: ['FilePath'], aliases: { path: 'FilePath', lp: 'LiteralPath', pspath: 'LiteralPath' } },
+  'Set-Alias': { params: ['Name', 'Value', 'Description', 'Option', 'PassThru', 'Scope', 'Force'], switches: ['PassThru', 'Force'], positional: ['Name', 'Value'] },
+  'New-Alias': { params: ['Name', 'Value', 'Description', 'Option', 'PassThru', 'Scope', 'Force'], switches: ['PassThru', 'Force'], positional: ['Name', 'Value'] },
   'Stop-Computer': { params: ['ComputerName', 'Force', 'Credential', 'WsmanAuthentication', 'AsJob'], switches: ['Force', 'AsJob'], positional: ['ComputerName'], aliases: { cn: 'ComputerName' } },
   'Restart-Computer': { params: ['ComputerName', 'Force', 'Credential', 'Wait', 'Timeout', 'For', 'Delay', 'WsmanAuthentication', 'AsJob'], switches: ['Force', 'Wait', 'AsJob'], positional: ['ComputerName'], aliases: { cn: 'ComputerName' } },
+};
+
+/**
+ * The web cmdlets, bound only for what they write (`-OutFile`): their requests are read by http.ts
+ * from the words as written.
+ */
+export const WEB_CMDLETS: Readonly<Record<string, CmdletSpec>> = {
+  'Invoke-WebRequest': {
+    params: ['Uri', 'Method', 'CustomMethod', 'Body', 'Headers', 'InFile', 'OutFile', 'Credential', 'Authentication', 'Token', 'ContentType', 'UserAgent', 'WebSession', 'SessionVariable', 'TimeoutSec', 'Proxy', 'Form', 'PassThru', 'UseBasicParsing', 'SkipCertificateCheck', 'UseDefaultCredentials', 'Resume'],
+    switches: ['PassThru', 'UseBasicParsing', 'SkipCertificateCheck', 'UseDefaultCredentials', 'Resume'],
+    positional: ['Uri'],
+    aliases: { iwr: 'Uri' },
+  },
 };
 
 /** Parameters every cmdlet has; all but the four switches take a value. */
@@ -129,7 +145,7 @@ export function takesValue(command: string, param: string): boolean {
 
 /** Bind a known cmdlet's elements to its parameters. */
 export function bind(cmdlet: string, elements: Element[]): Bound | undefined {
-  const spec = CMDLETS[cmdlet];
+  const spec = CMDLETS[cmdlet] ?? WEB_CMDLETS[cmdlet === 'Invoke-RestMethod' ? 'Invoke-WebRequest' : cmdlet];
   if (!spec) return undefined;
   const switches = new Set([...(spec.switches ?? []), ...COMMON_SWITCHES]);
   const out: Bound = { params: new Map(), positionals: [], unknown: [] };
@@ -228,6 +244,7 @@ export function posixEquivalent(cmdlet: string, b: Bound, name: Word, piped?: Wo
     }
     case 'Set-Content':
     case 'Add-Content':
+    case 'Tee-Object':
     case 'Out-File': {
       const paths = targets(b, undefined, name, 'Path', 'LiteralPath', 'FilePath');
       if (paths.length === 0) return undefined;
@@ -263,6 +280,12 @@ export function posixEquivalent(cmdlet: string, b: Bound, name: Word, piped?: Wo
       if (!path || !newName) return undefined;
       const dir = path.value.includes('/') ? path.value.replace(/\/[^/]*\/?$/, '/') : '';
       return [l('mv'), l('--'), path, { ...newName, value: `${dir}${posixPath(newName).value}` }];
+    }
+    case 'Invoke-WebRequest':
+    case 'Invoke-RestMethod': {
+      // The response lands in a file: a write, like `curl -o`.
+      const out = values(b, 'OutFile').map(posixPath);
+      return out.length > 0 ? [l('tee'), l('--'), ...out] : undefined;
     }
     case 'Write-Output':
     case 'Write-Host':

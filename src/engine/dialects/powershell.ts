@@ -466,7 +466,10 @@ class PsWalker {
       return undefined;
     }
     if (invoke && nameWord.dynamic) this.issue(`\`${invoke} ${nameWord.value}\` runs a command whose name is only known when it runs`, nameNode);
-    const cmdlet = nameWord.dynamic ? nameWord.value : canonicalCmdlet(nameWord.value);
+    // An alias set earlier on the line (`Set-Alias x Remove-Item; x …`) runs what it names.
+    const defined = nameWord.dynamic ? undefined : this.ctx.scope.aliases.get(`ps:${nameWord.value.toLowerCase()}`);
+    const cmdlet = nameWord.dynamic ? nameWord.value : canonicalCmdlet(defined ?? nameWord.value);
+    if (defined === DYNAMIC_ALIAS) this.issue(`\`${nameWord.value}\` is an alias for a command only known when it runs`, nameNode);
     const canonicalName: Word = { ...nameWord, value: cmdlet };
     // Parameters by their full names, as PowerShell binds them: `-rec` is `-Recurse`.
     const spec = CMDLETS[cmdlet];
@@ -501,6 +504,11 @@ class PsWalker {
     if (upstream) upstream.stdout = { kind: 'pipe', to: cmd };
     if (bound && !dryRun) {
       this.bound.set(cmd, bound);
+      if (cmdlet === 'Set-Alias' || cmdlet === 'New-Alias') {
+        const [aliasName] = bound.params.get('Name') ?? [];
+        const [target] = bound.params.get('Value') ?? [];
+        if (aliasName && target && !aliasName.dynamic) this.ctx.scope.aliases.set(`ps:${aliasName.value.toLowerCase()}`, target.dynamic ? DYNAMIC_ALIAS : target.value);
+      }
       const piped = upstream ? this.pipedPath(upstream, span) : undefined;
       const equivalent = posixEquivalent(cmdlet, bound, canonicalName, piped);
       if (equivalent) this.emit({ argv: equivalent, assignments: [], redirects: [], span, ...(upstream && cmdlet !== 'Remove-Item' ? { stdin: { kind: 'command' as const, command: upstream } } : {}) }, cmdlet);
@@ -667,6 +675,9 @@ class PsWalker {
     return { value: node.text, span: this.span(node), dynamic: true };
   }
 }
+
+/** What an alias set to a computed name resolves to. */
+const DYNAMIC_ALIAS = '\0dynamic';
 
 /** Cmdlets with an effect that honour `-WhatIf` (they support ShouldProcess). */
 const SHOULD_PROCESS = new Set(['Remove-Item', 'Set-Content', 'Add-Content', 'Clear-Content', 'Out-File', 'New-Item', 'Copy-Item', 'Move-Item', 'Rename-Item', 'Stop-Process', 'Stop-Computer', 'Restart-Computer']);
