@@ -325,6 +325,12 @@ function peelOnce(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Sim
     if (argv.length > 1) nested(cmd, argv.slice(1).map((w) => w.value).join(' '), argv[1].span, name, ctx, out, undefined, 'powershell');
     return undefined;
   }
+  if (/\.(ps1|cmd|bat)$/i.test(argv[0].value) && !argv[0].dynamic) {
+    // A PowerShell or batch script run by its path (`./deploy.ps1`, `& .\build.cmd`): read in its dialect.
+    out.push(cmd);
+    script(cmd, argv[0], argv[0].value, ctx, out, /\.ps1$/i.test(argv[0].value) ? 'powershell' : 'cmd');
+    return undefined;
+  }
   if (lower === 'wsl' || lower === 'wsl.exe') {
     unwrapWsl(cmd, ctx, out);
     return undefined;
@@ -1036,7 +1042,11 @@ function unwrapPowerShell(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective
       if (i + 1 < argv.length) nested(cmd, argv.slice(i + 1).map((w) => w.value).join(' '), argv[i + 1].span, `${name} -Command`, ctx, out, undefined, 'powershell');
       return;
     }
-    if (psParam(v, 'file', 1)) return;
+    if (psParam(v, 'file', 1)) {
+      // `-File script.ps1`: a script in the workspace is read as PowerShell, as bash reads its scripts.
+      if (argv[i + 1]) script(cmd, argv[i + 1], name, ctx, out, 'powershell');
+      return;
+    }
     if (!/^[-/]/.test(v)) {
       // The first operand is the command when no -Command or -File came before it.
       nested(cmd, argv.slice(i).map((w) => w.value).join(' '), argv[i].span, name, ctx, out, undefined, 'powershell');
@@ -1213,7 +1223,8 @@ function readScript(path: string, cmd: SimpleCommand, ctx: UnwrapContext): strin
 
 const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0', '-']);
 
-function script(cmd: SimpleCommand, path: Word, shell: string, ctx: UnwrapContext, out: Effective[]): void {
+function script(cmd: SimpleCommand, path: Word, shell: string, ctx: UnwrapContext, out: Effective[], dialect: Shell = 'bash'): void {
+  if (dialect !== 'bash') path = { ...path, value: path.value.replace(/\\/g, '/') };
   if (STDIN_PATHS.has(path.value)) {
     // `bash /dev/stdin <<< '…'`, `source /dev/stdin`: the script is what arrives on standard input.
     stdinScript(cmd, undefined, shell, ctx, out);
@@ -1221,7 +1232,7 @@ function script(cmd: SimpleCommand, path: Word, shell: string, ctx: UnwrapContex
   }
   const text = readScript(path.value, cmd, ctx);
   if (text === undefined) return;
-  nested(cmd, text, path.span, `${shell} ${path.value}`, ctx, out);
+  nested(cmd, text, path.span, `${shell} ${path.value}`, ctx, out, undefined, dialect);
 }
 
 /** Commands a program reads as a script from standard input, or from `file` when given. */

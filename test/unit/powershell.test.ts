@@ -109,3 +109,17 @@ test('powershell — the PowerShell grammar loads only for PowerShell text', asy
 test('powershell — zsh and fish lines read as bash', async () => {
   for (const shell of ['zsh', 'fish'] as const) assert.equal((await check('rm -rf ~', { shell })).decision, 'block');
 });
+
+test('powershell — scripts in the workspace are read in their dialect', async () => {
+  const files = {
+    [`${TEST_CWD}/deploy.ps1`]: 'Write-Host "deploying"\nRemove-Item -Recurse -Force $env:USERPROFILE\n',
+    [`${TEST_CWD}/clean.cmd`]: '@echo off\r\nrd /s /q %USERPROFILE%\r\n',
+    [`${TEST_CWD}/build.ps1`]: 'npm ci\nnpm run build\n',
+  };
+  const reader = { readFile: (p: string) => files[p] };
+  assert.equal((await check('powershell -ExecutionPolicy Bypass -File deploy.ps1', { reader })).decision, 'block');
+  assert.equal((await check('.\\deploy.ps1', { shell: 'powershell', reader })).decision, 'block');
+  assert.equal((await check('& ./deploy.ps1 -Verbose', { shell: 'powershell', reader })).decision, 'block');
+  assert.equal((await check('call clean.cmd', { shell: 'cmd', reader })).decision, 'block');
+  assert.equal((await check('pwsh -File build.ps1', { reader })).decision, 'allow');
+});
