@@ -111,7 +111,7 @@ test('powershell — zsh and fish lines read as bash', async () => {
 });
 
 test('powershell — scripts in the workspace are read in their dialect', async () => {
-  const files = {
+  const files: Record<string, string> = {
     [`${TEST_CWD}/deploy.ps1`]: 'Write-Host "deploying"\nRemove-Item -Recurse -Force $env:USERPROFILE\n',
     [`${TEST_CWD}/clean.cmd`]: '@echo off\r\nrd /s /q %USERPROFILE%\r\n',
     [`${TEST_CWD}/build.ps1`]: 'npm ci\nnpm run build\n',
