@@ -15,14 +15,14 @@ import { trustedPack } from '../engine/packs';
 import { environmentLookup, resolveWorkspace } from '../approvals/resolveWorkspace';
 import { ensureStateDir } from '../approvals/approvalStore';
 import type { ResolvedContext } from '../engine/resolve';
-import type { Decision } from '../engine/types';
+import type { Decision, Shell } from '../engine/types';
 import { fileReader } from '../fsutil/fileReader';
 
 export interface EngineHost extends vscode.Disposable {
   /** The folder's resolved environment (cached until something it depends on changes). */
   resolve(folder: vscode.WorkspaceFolder | undefined): ResolvedContext;
   /** Decide a command line as run in `cwd` (defaults to the folder's root). */
-  check(command: string, folder: vscode.WorkspaceFolder | undefined, cwd?: string): Promise<Decision>;
+  check(command: string, folder: vscode.WorkspaceFolder | undefined, cwd?: string, shell?: Shell): Promise<Decision>;
   /** The rule index a folder's commands are decided with. */
   rulesFor(folder: vscode.WorkspaceFolder | undefined): RuleIndex;
   /** Forget cached resolutions, e.g. after Interlock itself wrote a rule file. */
@@ -107,9 +107,10 @@ export function createEngineHost(context: vscode.ExtensionContext, log: vscode.L
     rulesFor: (folder) => engineFor(resolve(folder)).rules,
     refresh: () => invalidate('refresh'),
     onDidChange: changed.event,
-    async check(command, folder, cwd) {
+    async check(command, folder, cwd, shell) {
       const r = resolve(folder);
       return engineFor(r).check(command, {
+        shell,
         environment: r.environment,
         policy: r.policy,
         cwd: cwd ?? folder?.uri.fsPath ?? home,

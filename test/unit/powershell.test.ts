@@ -6,6 +6,7 @@ import { environmentFrom } from '../../src/engine/environment';
 import { parseLine } from '../../src/engine/dialects/index';
 import { newScope } from '../../src/engine/parse';
 import { unwrapCommand } from '../../src/engine/unwrap';
+import { isHookFindings } from '../../src/channel/protocol';
 import { loadGrammar } from '../../src/engine/grammar';
 import { LINES } from '../windows/lines';
 import { HELD_OUT } from '../windows/heldOut';
@@ -122,4 +123,10 @@ test('powershell — scripts in the workspace are read in their dialect', async 
   assert.equal((await check('& ./deploy.ps1 -Verbose', { shell: 'powershell', reader })).decision, 'block');
   assert.equal((await check('call clean.cmd', { shell: 'cmd', reader })).decision, 'block');
   assert.equal((await check('pwsh -File build.ps1', { reader })).decision, 'allow');
+});
+
+test('powershell — a hook tells the editor which dialect it read a line in', async () => {
+  assert.ok(isHookFindings({ subject: 'shell', shell: 'powershell', reasons: [], deadline: 1 }));
+  assert.ok(isHookFindings({ subject: 'shell', reasons: [], deadline: 1 }));
+  assert.ok(!isHookFindings({ subject: 'shell', shell: 'tcsh', reasons: [], deadline: 1 }));
 });
