@@ -22,10 +22,10 @@ export type NestedParser = (text: string, ctx: ParseContext, shell: 'bash' | 'cm
  * evened out before parsing, with offsets kept: a variable followed by more path
  * (`$env:USERPROFILE\x`, one argument) is quoted, so are `--` and `--name=value` (words a native
  * program gets as written), and blanks after a comma (`Select-Object Id, CPU`, one array) are
- * dropped. None changes what PowerShell runs.
+ * dropped; more below. None changes what PowerShell runs.
  */
 function evenOut(text: string): { text: string; toOriginal: (i: number) => number } {
-  if (!/[$,]|--/.test(text)) return { text, toOriginal: (i) => i };
+  if (!/[$,]|--|[0-9][kmgtp]b/i.test(text)) return { text, toOriginal: (i) => i };
   const quoted = new Array<boolean>(text.length).fill(false);
   let q: string | undefined;
   for (let i = 0; i < text.length; i++) {
@@ -81,6 +81,31 @@ function evenOut(text: string): { text: string; toOriginal: (i: number) => numbe
         out += '"';
         i += m[0].length;
         continue;
+      }
+    }
+    if (!quoted[i] && /[0-9]/.test(c) && (i === 0 || !/[\w.$-]/.test(text[i - 1]))) {
+      // `1MB`: a number with a multiplier suffix, which the grammar misreads before a blank. The
+      // value never decides anything here, so the suffix is dropped.
+      const m = /^[0-9]+(?:\.[0-9]+)?(?=(?:kb|mb|gb|tb|pb)(?![\w]))/i.exec(text.slice(i, i + 32));
+      if (m) {
+        for (let k = i; k < i + m[0].length; k++) {
+          kept.push(k);
+          out += text[k];
+        }
+        i += m[0].length + 2;
+        continue;
+      }
+    }
+    if (!quoted[i] && c === ',') {
+      // `Name, @{…}`, `Name, (…)`: a bare word before a comma and an expression reads as an error
+      // unless it is quoted, which PowerShell reads the same.
+      const next = /^[ \t]*([@($"'])/.exec(text.slice(i + 1, i + 64));
+      const bare = next ? /(^|[\s])([A-Za-z_][\w.-]*)$/.exec(out) : null;
+      if (bare) {
+        const at = out.length - bare[2].length;
+        out = `${out.slice(0, at)}'${bare[2]}'`;
+        kept.splice(at, 0, kept[at]);
+        kept.push(i);
       }
     }
     kept.push(i);
