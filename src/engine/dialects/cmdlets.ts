@@ -79,6 +79,7 @@ export const CMDLETS: Readonly<Record<string, CmdletSpec>> = {
     aliases: { lp: 'LiteralPath', pspath: 'LiteralPath' },
   },
   'Invoke-Expression': { params: ['Command'], positional: ['Command'], rest: true },
+  'New-ScheduledTaskAction': { params: ['Execute', 'Argument', 'WorkingDirectory', 'Id'], positional: ['Execute', 'Argument'] },
   'Tee-Object': { params: ['FilePath', 'LiteralPath', 'Append', 'Variable', 'InputObject', 'Encoding'], switches: ['Append'], positional: ['FilePath'], aliases: { path: 'FilePath', lp: 'LiteralPath', pspath: 'LiteralPath' } },
   'Set-Alias': { params: ['Name', 'Value', 'Description', 'Option', 'PassThru', 'Scope', 'Force'], switches: ['PassThru', 'Force'], positional: ['Name', 'Value'] },
   'New-Alias': { params: ['Name', 'Value', 'Description', 'Option', 'PassThru', 'Scope', 'Force'], switches: ['PassThru', 'Force'], positional: ['Name', 'Value'] },
@@ -233,7 +234,9 @@ export function posixEquivalent(cmdlet: string, b: Bound, name: Word, piped?: Wo
       if (paths.length === 0) return undefined;
       const filter = values(b, 'Filter', 'Include')[0];
       const swept = filter ? paths.map((p) => ({ ...p, value: `${p.value.replace(/\/+$/, '')}/${filter.value}` })) : paths;
-      const flags = [isOn(b, 'Recurse') ? '-r' : '', isOn(b, 'Force') ? '-f' : ''].filter(Boolean).map(l);
+      // Items of a recursive listing (`Get-ChildItem ~ -Recurse | Remove-Item`) reach the whole tree, as `find ~ -delete` does.
+      const recursive = isOn(b, 'Recurse') || (piped as { recursive?: true } | undefined)?.recursive === true;
+      const flags = [recursive ? '-r' : '', isOn(b, 'Force') ? '-f' : ''].filter(Boolean).map(l);
       // `rm -rf` spelled the bash way fails in PowerShell, but the reading keeps what it asked for.
       const unknown = b.unknown.filter((w) => /^-[rRfF]+$/.test(w.value));
       return [l('rm'), ...flags, ...unknown, l('--'), ...swept];

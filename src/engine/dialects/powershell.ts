@@ -538,12 +538,14 @@ class PsWalker {
       const equivalent = posixEquivalent(cmdlet, bound, canonicalName, piped);
       if (equivalent) this.emit({ argv: equivalent, assignments: [], redirects: [], span, ...(upstream && cmdlet !== 'Remove-Item' ? { stdin: { kind: 'command' as const, command: upstream } } : {}) }, cmdlet);
       if (cmdlet === 'Start-Process') this.startProcess(bound, span);
+      // A scheduled task's action runs later, unseen: it is judged now.
+      if (cmdlet === 'New-ScheduledTaskAction') this.startProcess(bound, span, 'Execute', 'Argument');
     }
     return cmd;
   }
 
   /** What `Get-ChildItem P | Remove-Item` deletes: P's items, else a list only known at run time. */
-  private pipedPath(upstream: SimpleCommand, span: Span): Word {
+  private pipedPath(upstream: SimpleCommand, span: Span): Word & { recursive?: true } {
     const name = upstream.argv[0]?.value;
     const b = this.bound.get(upstream);
     if ((name === 'Get-ChildItem' || name === 'Get-Item') && b && !upstream.argv.some((w) => w.dynamic)) {
@@ -555,19 +557,19 @@ class PsWalker {
         const recurse = b.params.get('Recurse')?.some((w) => w.value === 'true');
         const dir = base.value.replace(/\/+$/, '');
         const value = name === 'Get-Item' ? base.value : recurse ? (filter ? `${dir}/**/${filter}` : `${dir}/{found}`) : `${dir}/${filter ?? '*'}`;
-        return { value, span, dynamic: base.dynamic };
+        return { value, span, dynamic: base.dynamic, ...(recurse && name !== 'Get-Item' ? { recursive: true } : {}) };
       }
     }
     return { value: '{stdin}', span, dynamic: true };
   }
 
   /** `Start-Process prog -ArgumentList a,b`: prog runs with those words. */
-  private startProcess(b: ReturnType<typeof bind> & object, span: Span): void {
-    const file = b.params.get('FilePath')?.[0];
+  private startProcess(b: Bound, span: Span, fileParam = 'FilePath', argsParam = 'ArgumentList'): void {
+    const file = b.params.get(fileParam)?.[0];
     if (!file) return;
-    const list = b.params.get('ArgumentList') ?? [];
+    const list = b.params.get(argsParam) ?? [];
     const args = list.length === 1 && /\s/.test(list[0].value) && !list[0].dynamic ? splitArguments(list[0]) : list;
-    this.emit({ argv: [file, ...args], assignments: [], redirects: [], span }, 'Start-Process');
+    this.emit({ argv: [file, ...args], assignments: [], redirects: [], span }, fileParam === 'FilePath' ? 'Start-Process' : 'New-ScheduledTaskAction');
   }
 
   private invokeExpression(node: TsNode, name: Word, elements: Element[], stdin: SimpleCommand['stdin'], upstream: SimpleCommand | undefined, pipedText: string | undefined): SimpleCommand {
