@@ -11,7 +11,7 @@ const watch = process.argv.includes('--watch');
 mkdirSync('dist', { recursive: true });
 // The grammar's wasm files ship beside the bundles; the adapters read them lazily.
 const wasmDir = join(dirname(require.resolve('@vscode/tree-sitter-wasm')));
-for (const file of ['tree-sitter.wasm', 'tree-sitter-bash.wasm']) copyFileSync(join(wasmDir, file), join('dist', file));
+for (const file of ['tree-sitter.wasm', 'tree-sitter-bash.wasm', 'tree-sitter-powershell.wasm']) copyFileSync(join(wasmDir, file), join('dist', file));
 
 // Large dependencies that most runs never touch live in their own files beside the bundles and
 // are required on first use, so starting the CLI does not parse them.

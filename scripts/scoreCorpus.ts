@@ -20,7 +20,7 @@ try {
       mainFields: ['module', 'main'], outfile: ${JSON.stringify(join(out, 'cli.js'))}, logLevel: 'error', plugins: [packsPlugin()],
     })).catch((e) => { console.error(e.message); process.exit(1); });`], { cwd: root, stdio: 'inherit' });
   const wasm = join(root, 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
-  for (const f of ['tree-sitter.wasm', 'tree-sitter-bash.wasm']) copyFileSync(join(wasm, f), join(out, f));
+  for (const f of ['tree-sitter.wasm', 'tree-sitter-bash.wasm', 'tree-sitter-powershell.wasm']) copyFileSync(join(wasm, f), join(out, f));
   const wanted = process.argv.slice(2);
   const scored = runCorpus(readCorpus(), join(out, 'cli.js'));
   const categories = wanted.length > 0 ? new Set(wanted) : undefined;

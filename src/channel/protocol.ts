@@ -28,7 +28,8 @@
  * answer echoes; the TCP connection binds the rest.
  */
 import { createHmac } from 'node:crypto';
-import type { Decision, DecisionKind, Reason } from '../engine/types';
+import { SHELLS } from '../engine/types';
+import type { Decision, DecisionKind, Reason, Shell } from '../engine/types';
 
 /** 2: the hello/proof handshake. A version 1 client sends its request first, which a version 2 guard refuses unanswered. */
 export const PROTOCOL_VERSION = 2;
@@ -69,6 +70,8 @@ export type RequestSource =
 /** What an agent hook already found: the guard folds it in (tool calls and file reads are not shell). */
 export interface HookFindings {
   subject: 'shell' | 'tool' | 'files' | 'writes';
+  /** The dialect the hook read a shell line in (default bash), so the editor reads it the same way. */
+  shell?: Shell;
   reasons: Pick<Reason, 'rule' | 'message' | 'decision' | 'risk'>[];
   /** Epoch ms by which the hook must answer its agent: the confirmation closes (denied) by then. */
   deadline: number;
@@ -128,6 +131,7 @@ export function isHookFindings(x: unknown): x is HookFindings {
   return (
     (h.subject === 'shell' || h.subject === 'tool' || h.subject === 'files' || h.subject === 'writes') &&
     typeof h.deadline === 'number' && Number.isFinite(h.deadline) &&
+    (h.shell === undefined || (SHELLS as readonly unknown[]).includes(h.shell)) &&
     Array.isArray(h.reasons) &&
     h.reasons.every((r: unknown) => {
       if (typeof r !== 'object' || r === null) return false;

@@ -5,7 +5,8 @@ import { environmentLookup, resolveWorkspace } from '../approvals/resolveWorkspa
 import type { ResolvedContext } from '../engine/resolve';
 import { explainDecision } from '../engine/explain';
 import type { ExplainStyle } from '../engine/explain';
-import type { Decision } from '../engine/types';
+import { SHELLS } from '../engine/types';
+import type { Decision, Shell } from '../engine/types';
 import { fileReader } from './io';
 import { engineFor } from './engines';
 import type { CliIo } from './cliIo';
@@ -21,10 +22,17 @@ interface CheckArgs {
   env?: string;
   cwd: string;
   command?: string;
+  shell: Shell;
 }
 
+function isShell(v: unknown): v is Shell {
+  return typeof v === 'string' && (SHELLS as readonly string[]).includes(v);
+}
+
+const SHELL_ERROR = `--shell must be one of ${SHELLS.join(', ')}`;
+
 function parseArgs(args: string[], cwd: string): CheckArgs | string {
-  const out: CheckArgs = { json: false, jsonl: false, impact: false, cwd };
+  const out: CheckArgs = { json: false, jsonl: false, impact: false, cwd, shell: 'bash' };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--') {
@@ -34,11 +42,17 @@ function parseArgs(args: string[], cwd: string): CheckArgs | string {
     if (a === '--json') out.json = true;
     else if (a === '--jsonl') out.jsonl = true;
     else if (a === '--impact') out.impact = true;
-    else if (a === '--env' || a === '--cwd') {
+    else if (a === '--env' || a === '--cwd' || a === '--shell') {
       const v = args[++i];
       if (v === undefined) return `${a} needs a value`;
       if (a === '--env') out.env = v;
-      else out.cwd = resolve(cwd, v);
+      else if (a === '--cwd') out.cwd = resolve(cwd, v);
+      else if (isShell(v)) out.shell = v;
+      else return `${SHELL_ERROR}, not ${JSON.stringify(v)}`;
+    } else if (a.startsWith('--shell=')) {
+      const v = a.slice(8);
+      if (!isShell(v)) return `${SHELL_ERROR}, not ${JSON.stringify(v)}`;
+      out.shell = v;
     } else if (a.startsWith('--env=')) out.env = a.slice(6);
     else if (a.startsWith('--cwd=')) out.cwd = resolve(cwd, a.slice(6));
     else if (a.startsWith('-')) return `unknown option ${a}`;
@@ -56,6 +70,7 @@ interface Request {
   cwd: string;
   env?: string;
   vars: Record<string, string | undefined>;
+  shell: Shell;
 }
 
 /**
@@ -92,7 +107,7 @@ async function decide(run: RunState, req: Request, overrides?: Record<string, st
   }
   const engine = engineFor(resolved.workspacePack);
   const environmentAt = req.env ? undefined : environmentLookup(home, req.vars, warn);
-  const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader, environmentAt, vars: req.vars });
+  const d = await engine.check(req.command, { environment: resolved.environment, policy: resolved.policy, cwd: req.cwd, home, reader: fileReader, environmentAt, vars: req.vars, shell: req.shell });
   if (resolved.configError && resolved.environment.production === false) {
     // A broken rule file must not make a workspace look safer than it is.
     d.reasons.push({ rule: 'interlock/workspace-config', message: `The workspace rule file is invalid (${resolved.configError}); the environment is unknown.`, decision: 'allow', risk: 'none' });
@@ -118,6 +133,8 @@ export function impactBudget(vars: Record<string, string | undefined>): number {
 }
 
 async function measure(req: Request): Promise<Impact> {
+  // The impact reader follows bash's effects; a PowerShell or cmd line is not read as bash.
+  if (req.shell === 'powershell' || req.shell === 'cmd') return { measured: false, summary: `not measured (${req.shell} lines are not measured yet)` };
   try {
     const a = await assess(req.command, { engine: engineFor(undefined), cwd: req.cwd, home: req.vars.HOME ?? homedir(), budgetMs: impactBudget(req.vars) });
     return a.impact;
@@ -139,7 +156,7 @@ export async function runCheck(args: string[], io: CliIo): Promise<number> {
     return 64;
   }
   if (parsed.jsonl) return runBatch(parsed, io);
-  const req: Request = { command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: io.env };
+  const req: Request = { command: parsed.command!, cwd: parsed.cwd, env: parsed.env, vars: io.env, shell: parsed.shell };
   const d = await decide(newRun(io.err), req);
   const impact = parsed.impact ? await measure(req) : undefined;
   const text = explainDecision(parsed.command!, d, style(io)) + (impact ? `\n  Impact: ${impact.summary}` : '');
@@ -170,6 +187,7 @@ async function runBatch(args: CheckArgs, io: CliIo): Promise<number> {
       const obj = JSON.parse(line) as Record<string, unknown>;
       if (typeof obj !== 'object' || obj === null || typeof obj.command !== 'string') throw new Error('expected an object with a string "command"');
       for (const k of ['cwd', 'env'] as const) if (obj[k] !== undefined && typeof obj[k] !== 'string') throw new Error(`"${k}" must be a string`);
+      if (obj.shell !== undefined && !isShell(obj.shell)) throw new Error(`"shell" must be one of ${SHELLS.join(', ')}`);
       if (obj.vars !== undefined && (typeof obj.vars !== 'object' || obj.vars === null || Array.isArray(obj.vars))) throw new Error('"vars" must be an object');
       overrides = obj.vars as Record<string, string> | undefined;
       req = {
@@ -177,6 +195,7 @@ async function runBatch(args: CheckArgs, io: CliIo): Promise<number> {
         cwd: (obj.cwd as string | undefined) ?? args.cwd,
         env: (obj.env as string | undefined) ?? args.env,
         vars: obj.vars === undefined ? processVars : { ...processVars, ...(obj.vars as Record<string, string>) },
+        shell: (obj.shell as Shell | undefined) ?? args.shell,
       };
     } catch (e) {
       out.push(JSON.stringify({ error: `line ${lineNo}: ${(e as Error).message}` }) + '\n');

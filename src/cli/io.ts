@@ -32,7 +32,10 @@ export function grammarBytesForCli(): GrammarBytes {
   // Required here: most runs never need the grammar, and loading node:v8 costs a few milliseconds.
   (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--liftoff-only');
   const dir = wasmDir();
-  return { runtime: readFileSync(join(dir, 'tree-sitter.wasm')), bash: readFileSync(join(dir, 'tree-sitter-bash.wasm')) };
+  const bytes: GrammarBytes = { runtime: readFileSync(join(dir, 'tree-sitter.wasm')), bash: readFileSync(join(dir, 'tree-sitter-bash.wasm')) };
+  // Read on first use only: a bash line never needs it.
+  Object.defineProperty(bytes, 'powershell', { enumerable: true, get: () => readFileSync(join(dir, 'tree-sitter-powershell.wasm')) });
+  return bytes;
 }
 
 export { fileReader } from '../fsutil/fileReader';

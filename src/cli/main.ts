@@ -10,8 +10,8 @@ import type { StdinText } from './stdin';
 const HELP = `Interlock — a safety interlock between AI agents and the things they can destroy.
 
 Usage:
-  interlock check [--json] [--impact] [--env LABEL] [--cwd DIR] -- <command line>
-  interlock check --jsonl [--env LABEL] [--cwd DIR]   < requests.jsonl
+  interlock check [--json] [--impact] [--env LABEL] [--cwd DIR] [--shell SHELL] -- <command line>
+  interlock check --jsonl [--env LABEL] [--cwd DIR] [--shell SHELL]   < requests.jsonl
   interlock snapshot [--json] [--cwd DIR] -- <command line>
   interlock undo [--list [--json] | ID [--force] [--json]]
   interlock hook <agent>                              < hook-input.json
@@ -23,13 +23,14 @@ Usage:
 check          Decide whether a command line may run: allow, confirm or block.
   --json       Print one JSON object: {"decision","risk","environment","reasons":[{"rule","message","span"}]}.
   --jsonl      Batch: read one JSON object per line from standard input
-               ({"command", "cwd"?, "env"?, "vars"?}) and answer one JSON line each, in order.
+               ({"command", "cwd"?, "env"?, "vars"?, "shell"?}) and answer one JSON line each, in order.
                A malformed line gets {"error": "..."}; the batch goes on.
   --impact     Also measure what the command would destroy here (read-only, within
                INTERLOCK_IMPACT_BUDGET_MS, default 2000; past it "not measured"): with --json,
                "impact": {files, bytes, untracked, modified, commits, measured, summary}.
   --env LABEL  Environment label (production, staging, development, or a custom name).
   --cwd DIR    Working directory the command would run in (default: the current one).
+  --shell SHELL  The line's dialect: bash (default), zsh, fish, powershell or cmd.
 
 Exit status (check):
   0   allow    — the command may run

@@ -3,7 +3,8 @@
  * in context, and fold the matches into allow / confirm / block with readable reasons.
  * Fail closed: anything the engine cannot read or finish is `confirm`, never `allow`.
  */
-import { GrammarNeeded, MAX_NESTING, newScope, parseCommandLine, structureProblem } from './parse';
+import { GrammarNeeded, MAX_NESTING, newScope, structureProblem } from './parse';
+import { parseLine } from './dialects/index';
 import type { BashGrammar } from './grammar';
 import { ParseCancelled } from './grammar';
 import { EMPTY_EXPANSIONS, basename, unwrapCommand } from './unwrap';
@@ -20,7 +21,7 @@ import { commandFacts } from './context';
 import type { FactPolicy } from './context';
 import { DEFAULT_PRODUCTION_PATTERNS } from './environment';
 import { DECISION_ORDER, RISK_ORDER } from './types';
-import type { Decision, DecisionKind, EnvironmentInfo, ParseIssue, Reason, Risk } from './types';
+import type { Decision, DecisionKind, EnvironmentInfo, ParseIssue, Reason, Risk, Shell } from './types';
 
 /** Lines longer than this are not parsed: a person reviews them instead. */
 export const MAX_LINE_LENGTH = 64 * 1024;
@@ -102,6 +103,10 @@ export interface EvaluateOptions {
   cwd: string;
   home: string;
   grammar?: BashGrammar;
+  /** tree-sitter's PowerShell grammar, for PowerShell lines and PowerShell text inside other lines. */
+  powershell?: BashGrammar;
+  /** The dialect the line is written in; default bash (zsh and fish are read as bash). */
+  shell?: Shell;
   reader?: FileReader;
   /**
    * The environment of another folder, for a line that moves there (`cd prod-app && kubectl …`):
@@ -196,13 +201,15 @@ function bounded(grammar: BashGrammar | undefined, clock: Clock): BashGrammar | 
 function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Decision {
   const scope = seededScope(opts.vars);
   const grammar = bounded(opts.grammar, clock);
-  const parsed = parseCommandLine(line, {
+  const powershell = bounded(opts.powershell, clock);
+  const parsed = parseLine(line, {
     grammar,
+    powershell,
     scope,
     depth: 0,
     via: [],
     mapSpan: (s) => s,
-  });
+  }, opts.shell);
   const issues: ParseIssue[] = [...parsed.issues];
   const ctx: MatchContext = {
     environment: opts.environment,
@@ -217,7 +224,7 @@ function evaluateParsed(line: string, opts: EvaluateOptions, clock: Clock): Deci
   // Files the line writes with known text (`echo … > drop.sql && psql -f drop.sql`): read by unwrapping and by content matchers.
   const written = new Map<string, string>();
   ctx.written = written;
-  const unwrapCtx = { grammar, reader: opts.reader, cwd: opts.cwd, home: opts.home, scope, issues, written };
+  const unwrapCtx = { grammar, powershell, reader: opts.reader, cwd: opts.cwd, home: opts.home, scope, issues, written };
   let cwd = opts.cwd;
   let outOfTime = false;
   // The line's environment: the starting folder's, or a production folder's it moves into.
@@ -268,7 +275,8 @@ export function followCd(eff: Effective, cwd: string, home: string): string {
   if (target === undefined || target === '~') return home;
   if (target === '-' || eff.argv.slice(1).some((w) => w.dynamic)) return '/$unknown-cd';
   const expanded = target.replace(/^~(?=\/|$)/, home);
-  return expanded.startsWith('/') ? expanded : `${cwd.replace(/\/+$/, '')}/${expanded}`;
+  // `C:/` and `D:/work` (PowerShell and cmd lines) are absolute too.
+  return expanded.startsWith('/') || /^[A-Za-z]:[\\/]/.test(expanded) ? expanded : `${cwd.replace(/\/+$/, '')}/${expanded}`;
 }
 
 /** `terraform workspace select prod && terraform destroy`: later commands target that workspace. */

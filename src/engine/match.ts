@@ -127,6 +127,8 @@ function resolveWriteOnce(w: FileWrite, ctx: MatchContext): string | undefined {
   const known = HOME_PREFIX.test(w.path) || PWD_PREFIX.test(w.path);
   const p = w.path.replace(HOME_PREFIX, home).replace(PWD_PREFIX, ctx.paths.cwd.replace(/\/+$/, ''));
   if (/[$`]/.test(p) || (w.dynamic === true && !known) || p === '') return undefined;
+  // A Windows drive path (`C:/Windows/…`, from PowerShell and cmd lines) is absolute: `/C:/Windows/…`.
+  if (/^[A-Za-z]:[\\/]/.test(p)) return normalizePath(`/${p.replace(/\\/g, '/')}`);
   return normalizePath(p.startsWith('/') ? p : `${ctx.paths.cwd}/${p}`);
 }
 
@@ -391,7 +393,8 @@ export function matches(a: Analysed, rule: Rule, ctx: MatchContext): boolean {
   }
   if (rule.stdinFrom) {
     const from = stdinProgram(a);
-    if (!setHolds(rule.stdinFrom, (p) => from !== undefined && glob(from, p))) return false;
+    // Program names match case-insensitively, as they do for `command`: `Invoke-WebRequest | iex`.
+    if (!setHolds(rule.stdinFrom, (p) => from !== undefined && glob(from, p, true))) return false;
   }
   if (rule.stdinOpaque !== undefined) {
     const s = a.cmd.stdin;

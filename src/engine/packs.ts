@@ -5,7 +5,7 @@
  */
 import { parse as parseJsonc, parseTree, findNodeAtLocation, printParseErrorCode } from 'jsonc-parser';
 import type { ParseError, Node as JsonNode } from 'jsonc-parser';
-import type { DecisionKind, Risk } from './types';
+import type { DecisionKind, Risk, Shell } from './types';
 import type { PathClass } from './paths';
 import packSchema from '../../schemas/pack.schema.json';
 
@@ -17,7 +17,7 @@ export interface MatchSet {
   none?: string[];
 }
 
-export type Example = string | { command: string; env?: string; cwd?: string; vars?: Record<string, string>; files?: Record<string, string> };
+export type Example = string | { command: string; env?: string; cwd?: string; vars?: Record<string, string>; files?: Record<string, string>; shell?: Shell };
 
 export interface Rule {
   id: string;

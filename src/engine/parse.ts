@@ -6,13 +6,13 @@
  * tiny exact lexer, so the grammar never loads for them; everything else goes through tree-sitter's
  * bash grammar. The lexer refuses anything it cannot read exactly, so the two never disagree.
  */
-import type { BashGrammar, TsNode } from './grammar';
+import type { BashGrammar, GrammarLanguage, TsNode } from './grammar';
 import type { ParsedLine, ParseIssue, Redirect, SimpleCommand, Span, StdinSource, Word } from './types';
 
 /** Thrown when a line needs the grammar and the caller has not loaded it yet. */
 export class GrammarNeeded extends Error {
-  constructor() {
-    super('the bash grammar is not loaded');
+  constructor(readonly language: GrammarLanguage = 'bash') {
+    super(`the ${language} grammar is not loaded`);
   }
 }
 
@@ -36,6 +36,8 @@ export function newScope(): Scope {
 
 export interface ParseContext {
   grammar?: BashGrammar;
+  /** The PowerShell grammar, when loaded: `pwsh -Command …` inside a bash line is read with it. */
+  powershell?: BashGrammar;
   scope: Scope;
   depth: number;
   via: string[];

@@ -107,7 +107,8 @@ export function classifyPath(raw: string, dynamic: boolean, ctx: PathContext): P
   const home = normalizePath(ctx.home);
   const found = raw.endsWith('/{found}');
   let value = found ? raw.slice(0, -'/{found}'.length) || '/' : raw;
-  const windows = classifyWindows(value);
+  // A relative path on a line that moved to a Windows folder (`Set-Location C:\; …`) is below it.
+  const windows = classifyWindows(WIN_DRIVE.test(ctx.cwd) && !WIN_DRIVE.test(value) && !/^[~/\\$%]/.test(value) ? `${ctx.cwd}/${value}` : value);
   if (windows) return windows;
   if (value === '~' || value.startsWith('~/')) value = home + value.slice(1);
   else if (/^~[A-Za-z0-9_.-]+/.test(value)) value = '/home/' + value.slice(1);

@@ -1,5 +1,9 @@
 /** Shared shapes of the policy engine. Plain data only: the engine never touches I/O or `vscode`. */
 
+/** The shell dialect a command line is written in. zsh and fish lines are read as bash. */
+export type Shell = 'bash' | 'zsh' | 'fish' | 'powershell' | 'cmd';
+export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish', 'powershell', 'cmd'];
+
 export type DecisionKind = 'allow' | 'confirm' | 'block';
 export type Risk = 'none' | 'low' | 'medium' | 'high' | 'critical';
 

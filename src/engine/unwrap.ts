@@ -4,10 +4,11 @@
  * `eval`, `ssh host '…'`, `docker exec`, shell strings inside inline interpreters, scripts under the
  * working directory — is parsed and unwrapped in turn, down to a fixed depth.
  */
-import { GrammarNeeded, decodeAnsiC, newScope, normalizeDashes, parseCommandLine, shellQuote } from './parse';
+import { GrammarNeeded, decodeAnsiC, newScope, normalizeDashes, shellQuote } from './parse';
+import { parseLine } from './dialects/index';
 import type { ParseContext, Scope } from './parse';
 import type { BashGrammar } from './grammar';
-import type { ParseIssue, SimpleCommand, Span, Word } from './types';
+import type { ParseIssue, Shell, SimpleCommand, Span, Word } from './types';
 import { normalizePath } from './paths';
 import { deletionsInCode, extractInterpreterCode, shellStringsInCode, stdinCodeLanguage } from './interpreters';
 import type { InterpreterCode } from './interpreters';
@@ -25,6 +26,7 @@ export interface FileReader {
 
 export interface UnwrapContext {
   grammar?: BashGrammar;
+  powershell?: BashGrammar;
   reader?: FileReader;
   cwd: string;
   home: string;
@@ -318,9 +320,19 @@ function peelOnce(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Sim
   }
   const lower = name.toLowerCase();
   if (lower === 'iex' || lower === 'invoke-expression') {
-    // PowerShell's eval: the string is run as a command line.
+    // PowerShell's eval: the string is run as a PowerShell command line.
     out.push(cmd);
-    if (argv.length > 1) nested(cmd, argv.slice(1).map((w) => w.value).join(' '), argv[1].span, name, ctx, out);
+    if (argv.length > 1) nested(cmd, argv.slice(1).map((w) => w.value).join(' '), argv[1].span, name, ctx, out, undefined, 'powershell');
+    return undefined;
+  }
+  if (/\.(ps1|cmd|bat)$/i.test(argv[0].value) && !argv[0].dynamic) {
+    // A PowerShell or batch script run by its path (`./deploy.ps1`, `& .\build.cmd`): read in its dialect.
+    out.push(cmd);
+    script(cmd, argv[0], argv[0].value, ctx, out, /\.ps1$/i.test(argv[0].value) ? 'powershell' : 'cmd');
+    return undefined;
+  }
+  if (lower === 'wsl' || lower === 'wsl.exe') {
+    unwrapWsl(cmd, ctx, out);
     return undefined;
   }
   if (lower === 'pwsh' || lower === 'powershell') {
@@ -386,6 +398,7 @@ function nested(
   ctx: UnwrapContext,
   out: Effective[],
   remote?: SimpleCommand['remote'],
+  shell: Shell = 'bash',
 ): void {
   const depth = host.depth + 1;
   if (!spend(ctx, span)) return;
@@ -400,6 +413,7 @@ function nested(
   }
   const pctx: ParseContext = {
     grammar: ctx.grammar,
+    powershell: ctx.powershell,
     scope: ctx.scope,
     depth,
     via: [...host.via, via],
@@ -408,7 +422,7 @@ function nested(
   };
   let parsed;
   try {
-    parsed = parseCommandLine(text, pctx);
+    parsed = parseLine(text, pctx, shell);
   } catch (e) {
     if (e instanceof GrammarNeeded) throw e;
     ctx.issues.push({ message: `could not read the nested command: ${(e as Error).message}`, span });
@@ -1010,8 +1024,7 @@ function psParam(word: string, full: string, shortest: number): boolean {
 
 /**
  * `pwsh -Command …` runs the rest of the line as a command; `-EncodedCommand` carries it as
- * base64 of UTF-16LE text, a favourite way to hide what runs. The text is read with the bash
- * grammar, which covers PowerShell's simple commands and pipelines.
+ * base64 of UTF-16LE text, a favourite way to hide what runs. The text is read as PowerShell.
  */
 function unwrapPowerShell(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): void {
   const argv = cmd.argv;
@@ -1021,18 +1034,22 @@ function unwrapPowerShell(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective
     const v = argv[i].value;
     if (psParam(v, 'encodedcommand', 1) || v.toLowerCase() === '-ec') {
       const text = decodePowerShellBase64(argv[i + 1]?.value ?? '');
-      if (text !== undefined) nested(cmd, text, argv[i + 1].span, `${name} -EncodedCommand`, ctx, out);
+      if (text !== undefined) nested(cmd, text, argv[i + 1].span, `${name} -EncodedCommand`, ctx, out, undefined, 'powershell');
       else ctx.issues.push({ message: 'the encoded PowerShell command could not be decoded', span: argv[i].span });
       return;
     }
     if (psParam(v, 'command', 1)) {
-      if (i + 1 < argv.length) nested(cmd, argv.slice(i + 1).map((w) => w.value).join(' '), argv[i + 1].span, `${name} -Command`, ctx, out);
+      if (i + 1 < argv.length) nested(cmd, argv.slice(i + 1).map((w) => w.value).join(' '), argv[i + 1].span, `${name} -Command`, ctx, out, undefined, 'powershell');
       return;
     }
-    if (psParam(v, 'file', 1)) return;
+    if (psParam(v, 'file', 1)) {
+      // `-File script.ps1`: a script in the workspace is read as PowerShell, as bash reads its scripts.
+      if (argv[i + 1]) script(cmd, argv[i + 1], name, ctx, out, 'powershell');
+      return;
+    }
     if (!/^[-/]/.test(v)) {
       // The first operand is the command when no -Command or -File came before it.
-      nested(cmd, argv.slice(i).map((w) => w.value).join(' '), argv[i].span, name, ctx, out);
+      nested(cmd, argv.slice(i).map((w) => w.value).join(' '), argv[i].span, name, ctx, out, undefined, 'powershell');
       return;
     }
     if (['-executionpolicy', '-ex', '-ep', '-configurationname', '-workingdirectory', '-wd', '-windowstyle', '-w', '-inputformat', '-outputformat', '-settingsfile', '-version', '-psconsolefile'].includes(v.toLowerCase())) i++;
@@ -1052,12 +1069,36 @@ function decodePowerShellBase64(b64: string): string | undefined {
   return text;
 }
 
-/** `cmd /c …` and `cmd /k …` run the rest of the line as a command line. */
+/** `cmd /c …` and `cmd /k …` run the rest of the line as a cmd.exe command line. */
 function unwrapCmd(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): void {
   const argv = cmd.argv;
   out.push(cmd);
   const at = argv.findIndex((w, i) => i > 0 && /^\/[ck]$/i.test(w.value));
-  if (at > 0 && at + 1 < argv.length) nested(cmd, argv.slice(at + 1).map((w) => w.value).join(' '), argv[at + 1].span, 'cmd /c', ctx, out);
+  if (at > 0 && at + 1 < argv.length) nested(cmd, argv.slice(at + 1).map((w) => w.value).join(' '), argv[at + 1].span, 'cmd /c', ctx, out, undefined, 'cmd');
+}
+
+/** Options of `wsl` that take a value. */
+const WSL_VALUE_OPTIONS = ['-d', '--distribution', '-u', '--user', '--cd', '--shell-type'];
+
+/**
+ * `wsl [options] [--] cmd…` runs cmd in the Linux distribution through its default shell, which
+ * reads the words as a bash line; `wsl -e cmd…` (`--exec`) runs them without a shell.
+ */
+function unwrapWsl(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): void {
+  const argv = cmd.argv;
+  let i = 1;
+  let exec = false;
+  for (; i < argv.length; i++) {
+    const v = argv[i].value;
+    if (v === '--') { i++; break; }
+    if (v === '-e' || v === '--exec') { exec = true; i++; break; }
+    if (!v.startsWith('-')) break;
+    if (WSL_VALUE_OPTIONS.includes(v)) i++;
+  }
+  out.push({ ...cmd, argv: argv.slice(0, i), ...wraps(argv, i) });
+  if (i >= argv.length) return;
+  if (exec) peel(withArgv(cmd, argv.slice(i), 'wsl'), ctx, out);
+  else nested(cmd, argv.slice(i).map((w) => w.value).join(' '), argv[i].span, 'wsl', ctx, out);
 }
 
 /**
@@ -1182,7 +1223,8 @@ function readScript(path: string, cmd: SimpleCommand, ctx: UnwrapContext): strin
 
 const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0', '-']);
 
-function script(cmd: SimpleCommand, path: Word, shell: string, ctx: UnwrapContext, out: Effective[]): void {
+function script(cmd: SimpleCommand, path: Word, shell: string, ctx: UnwrapContext, out: Effective[], dialect: Shell = 'bash'): void {
+  if (dialect !== 'bash') path = { ...path, value: path.value.replace(/\\/g, '/') };
   if (STDIN_PATHS.has(path.value)) {
     // `bash /dev/stdin <<< '…'`, `source /dev/stdin`: the script is what arrives on standard input.
     stdinScript(cmd, undefined, shell, ctx, out);
@@ -1190,7 +1232,7 @@ function script(cmd: SimpleCommand, path: Word, shell: string, ctx: UnwrapContex
   }
   const text = readScript(path.value, cmd, ctx);
   if (text === undefined) return;
-  nested(cmd, text, path.span, `${shell} ${path.value}`, ctx, out);
+  nested(cmd, text, path.span, `${shell} ${path.value}`, ctx, out, undefined, dialect);
 }
 
 /** Commands a program reads as a script from standard input, or from `file` when given. */

@@ -15,14 +15,14 @@ import { trustedPack } from '../engine/packs';
 import { environmentLookup, resolveWorkspace } from '../approvals/resolveWorkspace';
 import { ensureStateDir } from '../approvals/approvalStore';
 import type { ResolvedContext } from '../engine/resolve';
-import type { Decision } from '../engine/types';
+import type { Decision, Shell } from '../engine/types';
 import { fileReader } from '../fsutil/fileReader';
 
 export interface EngineHost extends vscode.Disposable {
   /** The folder's resolved environment (cached until something it depends on changes). */
   resolve(folder: vscode.WorkspaceFolder | undefined): ResolvedContext;
   /** Decide a command line as run in `cwd` (defaults to the folder's root). */
-  check(command: string, folder: vscode.WorkspaceFolder | undefined, cwd?: string): Promise<Decision>;
+  check(command: string, folder: vscode.WorkspaceFolder | undefined, cwd?: string, shell?: Shell): Promise<Decision>;
   /** The engine a folder's commands are decided with (for reading a line's local effects). */
   engine(folder: vscode.WorkspaceFolder | undefined): Engine;
   /** The rule index a folder's commands are decided with. */
@@ -41,7 +41,13 @@ export function folderForPath(path: string | undefined): vscode.WorkspaceFolder 
 export function createEngineHost(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): EngineHost {
   const dist = join(context.extensionUri.fsPath, 'dist');
   const packs = builtin.map(({ file, pack }) => trustedPack(pack, file));
-  const grammarBytes = () => ({ runtime: readFileSync(join(dist, 'tree-sitter.wasm')), bash: readFileSync(join(dist, 'tree-sitter-bash.wasm')) });
+  const grammarBytes = () => ({
+    runtime: readFileSync(join(dist, 'tree-sitter.wasm')),
+    bash: readFileSync(join(dist, 'tree-sitter-bash.wasm')),
+    get powershell() {
+      return readFileSync(join(dist, 'tree-sitter-powershell.wasm'));
+    },
+  });
   const engines = new Map<string, Engine>();
   const resolved = new Map<string, ResolvedContext>();
   const changed = new vscode.EventEmitter<void>();
@@ -104,9 +110,10 @@ export function createEngineHost(context: vscode.ExtensionContext, log: vscode.L
     engine: (folder) => engineFor(resolve(folder)),
     refresh: () => invalidate('refresh'),
     onDidChange: changed.event,
-    async check(command, folder, cwd) {
+    async check(command, folder, cwd, shell) {
       const r = resolve(folder);
       return engineFor(r).check(command, {
+        shell,
         environment: r.environment,
         policy: r.policy,
         cwd: cwd ?? folder?.uri.fsPath ?? home,

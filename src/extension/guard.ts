@@ -101,7 +101,7 @@ export function createGuard(host: EngineHost, panel: ConfirmPanel, audit: AuditL
       if (req.hook && req.hook.subject !== 'shell') {
         d = fold(hookReasons, host.resolve(folder).environment);
       } else {
-        d = await host.check(req.command, folder, req.cwd);
+        d = await host.check(req.command, folder, req.cwd, req.hook?.shell);
         if (hookReasons.length > 0) d = fold([...d.reasons, ...hookReasons.filter((h) => !d.reasons.some((r) => r.rule === h.rule))], d.environment);
       }
     } catch (e) {

@@ -112,7 +112,8 @@ const SPECS: Record<AgentId, GroupedSpec | FlatSpec> = {
     shape: 'flat',
     events: ['preToolUse'],
     commandKey: 'bash',
-    entry: (command) => ({ type: 'command', bash: command, timeoutSec: TIMEOUT_S, comment: 'Interlock: checks commands and tool calls before they run' }),
+    // Copilot CLI runs `bash` on Linux and macOS, `powershell` on Windows.
+    entry: (command) => ({ type: 'command', bash: command, powershell: powershellHookCommand(command), timeoutSec: TIMEOUT_S, comment: 'Interlock: checks commands and tool calls before they run' }),
   },
 };
 
@@ -143,9 +144,22 @@ function shQuote(s: string): string {
 /**
  * The command an agent runs: the stable launcher (see launcher.ts), by absolute path so it works
  * from any directory and any PATH, with no `VAR=value` prefix that a non-POSIX shell would misread.
+ * On Windows agents run it through cmd.exe (Node's shell there) or Git Bash: a path in double
+ * quotes reads the same in both (a Windows path holds no `"`; bash keeps its backslashes).
  */
-export function hookCommand(launcher: string, agent: AgentId): string {
-  return `${shQuote(launcher)} hook ${agent}`;
+export function hookCommand(launcher: string, agent: AgentId, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? `"${launcher}" hook ${agent}` : `${shQuote(launcher)} hook ${agent}`;
+}
+
+/**
+ * The same command for PowerShell (Copilot CLI's `powershell` key on Windows): a quoted path is a
+ * string there, so `&` calls it; single quotes keep `$` and backticks literal.
+ */
+export function powershellHookCommand(command: string): string {
+  const m = /^(?:'((?:[^']|'\\'')*)'|"([^"]*)"|(\S+))( .*)$/.exec(command);
+  if (!m) return command;
+  const path = m[1]?.replace(/'\\''/g, `'`) ?? m[2] ?? m[3];
+  return `& '${path.replace(/'/g, "''")}'${m[4]}`;
 }
 
 /** Whether a configured command is Interlock's hook (this exact command, or an Interlock install elsewhere). */

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, win32 } from 'node:path';
 import { privateDir, replaceFile } from '../fsutil/privateFiles';
 
 export interface LauncherTarget {
@@ -19,8 +19,15 @@ export interface LauncherTarget {
   electron: boolean;
 }
 
-/** Where the launcher lives for this user. */
-export function launcherPath(env: Record<string, string | undefined> = process.env): string {
+/**
+ * Where the launcher lives for this user. On Windows, where no `sh` runs hooks, it is a batch file,
+ * `%LOCALAPPDATA%\interlock\bin\interlock.cmd`, which cmd.exe, PowerShell and Git Bash all start.
+ */
+export function launcherPath(env: Record<string, string | undefined> = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') {
+    const local = env.LOCALAPPDATA || win32.join(env.USERPROFILE || homedir(), 'AppData', 'Local');
+    return win32.join(local, 'interlock', 'bin', 'interlock.cmd');
+  }
   const xdg = env.XDG_DATA_HOME;
   return join(xdg && isAbsolute(xdg) ? xdg : join(env.HOME || homedir(), '.local', 'share'), 'interlock', 'bin', 'interlock');
 }
@@ -35,7 +42,39 @@ export function currentRuntime(cli: string): LauncherTarget {
   return { node: process.execPath, cli, electron: process.versions.electron !== undefined };
 }
 
-export function launcherScript(t: LauncherTarget): string {
+/**
+ * The Windows launcher: a batch file with the same behaviour. Values sit in `set "name=value"`, which
+ * keeps spaces and `&` literal; `%` is doubled so a path holding one is not expanded.
+ */
+function windowsLauncherScript(t: LauncherTarget): string {
+  const v = (s: string): string => s.replace(/%/g, '%%');
+  return `@echo off\r
+rem Interlock's stable entry point for agent hooks. Rewritten by the Interlock extension on every\r
+rem activation and by "interlock install-hooks"; edits here are lost.\r
+setlocal\r
+set "node=${v(t.node)}"\r
+set "cli=${v(t.cli)}"\r
+set "electron=${t.electron ? 1 : 0}"\r
+if not exist "%node%" (\r
+  set "node="\r
+  set "electron=0"\r
+  for %%n in (node.exe) do set "node=%%~$PATH:n"\r
+)\r
+if not defined node goto missing\r
+if not exist "%cli%" goto missing\r
+if "%electron%"=="1" set "ELECTRON_RUN_AS_NODE=1"\r
+"%node%" "%cli%" %*\r
+exit /b\r
+:missing\r
+rem Interlock is gone or broken. A hook must not fail open: exit 2 is "block" to every agent.\r
+echo interlock: refused: the Interlock CLI this hook starts is missing (%cli%). Open the editor with the Interlock extension, run "interlock install-hooks" from a current install, or remove the hook with "interlock install-hooks --uninstall". 1>&2\r
+if "%~1"=="hook" if "%~2"=="cursor" echo {"permission":"deny","user_message":"Interlock is missing or broken: reinstall it or remove its hook.","agent_message":"Interlock is missing or broken: reinstall it or remove its hook."}\r
+exit /b 2\r
+`;
+}
+
+export function launcherScript(t: LauncherTarget, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return windowsLauncherScript(t);
   return `#!/bin/sh
 # Interlock's stable entry point for agent hooks (and a stable \`interlock\` command). Rewritten by the
 # Interlock extension on every activation and by \`interlock install-hooks\`; edits here are lost.
@@ -70,12 +109,15 @@ export function readLauncher(path: string): LauncherTarget | undefined {
   }
   const value = (name: string): string | undefined => {
     const m = new RegExp(`^${name}='((?:[^']|'\\\\'')*)'$`, 'm').exec(text);
-    return m?.[1].replace(/'\\''/g, `'`);
+    if (m) return m[1].replace(/'\\''/g, `'`);
+    // The Windows launcher: `set "name=value"`, `%` doubled.
+    const w = new RegExp(`^set "${name}=(.*)"\\r?$`, 'm').exec(text);
+    return w?.[1].replace(/%%/g, '%');
   };
   const node = value('node');
   const cli = value('cli');
   if (!node || !cli) return undefined;
-  return { node, cli, electron: /^electron=1$/m.test(text) };
+  return { node, cli, electron: /^(set ")?electron=1"?\r?$/m.test(text) };
 }
 
 /**
@@ -83,9 +125,9 @@ export function readLauncher(path: string): LauncherTarget | undefined {
  * directory is the user's alone (0700); the file is replaced whole, so a hook starting at that
  * moment runs the old script or the new one, never half of one.
  */
-export function writeLauncher(t: LauncherTarget, env: Record<string, string | undefined> = process.env): { path: string; changed: boolean } {
-  const path = launcherPath(env);
-  const text = launcherScript(t);
+export function writeLauncher(t: LauncherTarget, env: Record<string, string | undefined> = process.env, platform: NodeJS.Platform = process.platform): { path: string; changed: boolean } {
+  const path = launcherPath(env, platform);
+  const text = launcherScript(t, platform);
   try {
     if (readFileSync(path, 'utf8') === text) return { path, changed: false };
   } catch {

@@ -23,6 +23,7 @@ const WASM = join(ROOT, 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
 export const grammarBytes = () => ({
   runtime: readFileSync(join(WASM, 'tree-sitter.wasm')),
   bash: readFileSync(join(WASM, 'tree-sitter-bash.wasm')),
+  powershell: readFileSync(join(WASM, 'tree-sitter-powershell.wasm')),
 });
 
 let shared: Engine | undefined;

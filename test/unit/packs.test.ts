@@ -12,7 +12,7 @@ const packs = loadPacks();
 // One engine over every pack: an example must hold with all packs loaded, as shipped.
 const engine = createEngine({ packs, grammarBytes });
 
-function normalize(e: Example): { command: string; env?: string; cwd?: string; vars?: Record<string, string>; files?: Record<string, string> } {
+function normalize(e: Example): Exclude<Example, string> {
   return typeof e === 'string' ? { command: e } : e;
 }
 
@@ -24,6 +24,7 @@ async function ruleIds(e: Example): Promise<string[]> {
     cwd: ex.cwd ?? TEST_CWD,
     home: TEST_HOME,
     reader: { readFile: (p) => files[p] },
+    shell: ex.shell,
   });
   return d.reasons.map((r) => r.rule);
 }

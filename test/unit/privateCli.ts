@@ -34,7 +34,7 @@ export function buildPrivateCli(): string {
     ])).catch((e) => { console.error(e.message); process.exit(1); });`;
   execFileSync(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   const wasm = join(ROOT, 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
-  for (const f of ['tree-sitter.wasm', 'tree-sitter-bash.wasm']) copyFileSync(join(wasm, f), join(out, f));
+  for (const f of ['tree-sitter.wasm', 'tree-sitter-bash.wasm', 'tree-sitter-powershell.wasm']) copyFileSync(join(wasm, f), join(out, f));
   built = join(out, 'cli.js');
   return built;
 }

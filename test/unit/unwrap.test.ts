@@ -1,20 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadBashGrammar } from '../../src/engine/grammar';
+import { loadBashGrammar, loadGrammar } from '../../src/engine/grammar';
 import { newScope, parseCommandLine } from '../../src/engine/parse';
 import { literalOutput, MAX_UNWRAPPED, unwrapCommand } from '../../src/engine/unwrap';
 import type { ParseIssue } from '../../src/engine/types';
 import { grammarBytes, TEST_CWD, TEST_HOME } from './helpers';
 
 const grammarReady = loadBashGrammar(grammarBytes());
+const powershellReady = loadGrammar(grammarBytes(), 'powershell');
 
 /** Every effective command a line runs after unwrapping, as argv joined by spaces. */
 async function effective(line: string, files: Record<string, string> = {}): Promise<string[]> {
   const grammar = await grammarReady;
+  const powershell = await powershellReady;
   const scope = newScope();
   const issues: ParseIssue[] = [];
-  const parsed = parseCommandLine(line, { grammar, scope, depth: 0, via: [], mapSpan: (s) => s });
-  const ctx = { grammar, cwd: TEST_CWD, home: TEST_HOME, scope, issues, reader: { readFile: (p: string) => files[p] } };
+  const parsed = parseCommandLine(line, { grammar, powershell, scope, depth: 0, via: [], mapSpan: (s) => s });
+  const ctx = { grammar, powershell, cwd: TEST_CWD, home: TEST_HOME, scope, issues, reader: { readFile: (p: string) => files[p] } };
   return parsed.commands.flatMap((c) => unwrapCommand(c, ctx)).map((e) => e.argv.map((w) => w.value).join(' '));
 }
 
@@ -135,10 +137,13 @@ const cases: { name: string; line: string; runs?: string[]; not?: string[]; file
   { name: 'assumed-set variables are not emptied', line: 'rm -rf $TMPDIR/x', not: ['rm -rf /x'] },
   { name: 'time is not the program a pipe feeds', line: 'time echo "rm -rf ~" | sh', runs: ['rm -rf ~'] },
   // PowerShell and cmd
-  { name: 'iex runs its string', line: 'iex "Remove-Item -Recurse C:/x"', runs: ['Remove-Item -Recurse C:/x'] },
-  { name: 'pwsh -Command runs the rest', line: 'pwsh -NoProfile -Command Remove-Item -Recurse x', runs: ['Remove-Item -Recurse x'] },
-  { name: 'powershell -EncodedCommand is decoded', line: `powershell -enc ${utf16Base64('rm -rf /')}`, runs: ['rm -rf /'] },
-  { name: 'cmd /c runs the rest', line: 'cmd /c rd /s /q build', runs: ['rd /s /q build'] },
+  { name: 'iex runs its string', line: 'iex "Remove-Item -Recurse C:/x"', runs: ['Remove-Item -Recurse C:/x', 'rm -r -- C:/x'] },
+  { name: 'pwsh -Command runs the rest', line: 'pwsh -NoProfile -Command Remove-Item -Recurse x', runs: ['Remove-Item -Recurse x', 'rm -r -- x'] },
+  { name: 'powershell -EncodedCommand is decoded', line: `powershell -enc ${utf16Base64('rm -rf /')}`, runs: ['Remove-Item -rf /', 'rm -rf -- /'] },
+  { name: 'pwsh -Command reads PowerShell: aliases and parameter prefixes', line: `pwsh -c "ri -rec -fo 'C:\\Users\\bob'"`, runs: ['Remove-Item -Recurse -Force C:/Users/bob', 'rm -r -f -- C:/Users/bob'] },
+  { name: 'cmd /c runs the rest', line: 'cmd /c rd /s /q build', runs: ['rd /s /q build', 'rm -r -f -- build'] },
+  { name: 'cmd /c reads cmd.exe: & separates commands', line: 'cmd /c "cd src & del /q *.ts"', runs: ['cd src', 'del /q *.ts', 'rm -f -- *.ts'] },
+  { name: 'wsl runs its words as a bash line', line: 'wsl -d Ubuntu rm -rf ~/x', runs: ['rm -rf ~/x'] },
 ];
 
 for (const c of cases) {

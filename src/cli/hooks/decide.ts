@@ -10,7 +10,7 @@ import { fold } from '../../engine/evaluate';
 import { environmentLookup, resolveWorkspace } from '../../approvals/resolveWorkspace';
 import type { ResolvedContext } from '../../engine/resolve';
 import { inspectFileAccess, inspectToolCall } from '../../engine/toolCalls';
-import type { Decision, EnvironmentInfo, Reason } from '../../engine/types';
+import type { Decision, EnvironmentInfo, Reason, Shell } from '../../engine/types';
 import { fileReader } from '../io';
 import { engineFor } from '../engines';
 import type { HookCall } from './protocols';
@@ -22,10 +22,10 @@ export interface DecideInputs {
   warn: (message: string) => void;
 }
 
-async function checkLine(engine: Engine, line: string, resolved: ResolvedContext, inputs: DecideInputs): Promise<Decision> {
+async function checkLine(engine: Engine, line: string, resolved: ResolvedContext, inputs: DecideInputs, shell?: Shell): Promise<Decision> {
   try {
     const environmentAt = environmentLookup(inputs.home, inputs.vars, inputs.warn);
-    return await engine.check(line, { environment: resolved.environment, policy: resolved.policy, cwd: inputs.cwd, home: inputs.home, reader: fileReader, environmentAt, vars: inputs.vars });
+    return await engine.check(line, { environment: resolved.environment, policy: resolved.policy, cwd: inputs.cwd, home: inputs.home, reader: fileReader, environmentAt, vars: inputs.vars, shell });
   } catch (e) {
     // Fail closed: a command the engine could not finish is a person's call.
     const message = `Interlock failed while checking this command (${(e as Error).message}); a person should look at it.`;
@@ -78,7 +78,7 @@ export async function decideCall(call: HookCall, inputs: DecideInputs): Promise<
   let reasons: Reason[];
   let environment = resolved.environment;
   if (subject.kind === 'shell') {
-    const d = await checkLine(engineFor(resolved.workspacePack), subject.command, resolved, inputs);
+    const d = await checkLine(engineFor(resolved.workspacePack), subject.command, resolved, inputs, subject.shell);
     reasons = d.reasons;
     environment = d.environment;
   } else if (subject.kind === 'tool') {

@@ -9,6 +9,7 @@ import { parseMcpToolName } from '../../engine/toolCalls';
 import type { FileAccess, ToolCall } from '../../engine/toolCalls';
 import { applyPatchWrites } from '../../engine/fileWrites';
 import type { FileWrite } from '../../engine/fileWrites';
+import type { Shell } from '../../engine/types';
 
 export const AGENTS = ['claude', 'cursor', 'copilot', 'gemini', 'codex'] as const;
 export type AgentId = (typeof AGENTS)[number];
@@ -24,7 +25,7 @@ export function isAgent(x: string | undefined): x is AgentId {
 export type Dialect = 'claude' | 'cursor' | 'cursor-read' | 'copilot' | 'gemini' | 'codex';
 
 export type Subject =
-  | { kind: 'shell'; command: string }
+  | { kind: 'shell'; command: string; shell?: Shell }
   | { kind: 'tool'; call: ToolCall }
   | { kind: 'files'; access: FileAccess }
   | { kind: 'writes'; writes: FileWrite[] };
@@ -65,22 +66,40 @@ const NONE: Output = { stdout: '', code: 0 };
 const pass = (output: Output = NONE): Reading => ({ kind: 'pass', output });
 const invalid = (message: string): Reading => ({ kind: 'invalid', message });
 
-/** A command given as an argv array (Codex's older shell tool) joined for the shell parser. */
-function commandText(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
+/** The dialect a shell's name (`pwsh`, `powershell.exe`, `cmd`, `/bin/zsh`) stands for, if one Interlock reads. */
+export function shellKind(v: unknown): Shell | undefined {
+  if (typeof v !== 'string') return undefined;
+  const name = v.replace(/^.*[\\/]/, '').replace(/\.exe$/i, '').toLowerCase();
+  if (name === 'pwsh' || name === 'powershell' || name === 'pwsh-preview') return 'powershell';
+  if (name === 'cmd') return 'cmd';
+  if (name === 'bash' || name === 'sh' || name === 'gitbash' || name === 'wsl') return 'bash';
+  if (name === 'zsh' || name === 'fish') return name;
+  return undefined;
+}
+
+/**
+ * A command given as an argv array (Codex's older shell tool) joined for the shell parser; a
+ * script handed to a shell (`["bash", "-lc", s]`, `["pwsh", "-Command", s]`, `["cmd", "/c", s]`)
+ * is that shell's line.
+ */
+function commandText(v: unknown): { text: string; shell?: Shell } | undefined {
+  if (typeof v === 'string') return { text: v };
   if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) {
     const argv = v as string[];
-    // `["bash", "-lc", "<script>"]`: the script is the command.
-    if (argv.length === 3 && /^(ba|z|da)?sh$/.test(argv[0].replace(/^.*\//, '')) && /^-l?c$/.test(argv[1])) return argv[2];
-    return argv.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+    const shell = shellKind(argv[0]);
+    if (argv.length === 3 && shell && shell !== 'cmd' && shell !== 'powershell' && /^-l?c$/.test(argv[1])) return { text: argv[2], shell };
+    if (argv.length >= 3 && shell === 'powershell' && /^-(c|command)$/i.test(argv[argv.length - 2])) return { text: argv[argv.length - 1], shell };
+    if (argv.length >= 3 && shell === 'cmd' && /^\/[ck]$/i.test(argv[argv.length - 2])) return { text: argv[argv.length - 1], shell };
+    return { text: argv.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ') };
   }
   return undefined;
 }
 
-function shellCall(base: Omit<HookCall, 'subject'>, command: unknown, what: string): Reading {
-  const text = commandText(command);
-  if (text === undefined) return invalid(`the ${what} call has no command`);
-  return { kind: 'call', call: { ...base, subject: { kind: 'shell', command: text } } };
+function shellCall(base: Omit<HookCall, 'subject'>, command: unknown, what: string, shell?: Shell): Reading {
+  const read = commandText(command);
+  if (read === undefined) return invalid(`the ${what} call has no command`);
+  const dialect = read.shell ?? shell;
+  return { kind: 'call', call: { ...base, subject: { kind: 'shell', command: read.text, ...(dialect && dialect !== 'bash' ? { shell: dialect } : {}) } } };
 }
 
 function toolCall(base: Omit<HookCall, 'subject'>, call: ToolCall): Reading {
@@ -159,8 +178,8 @@ function argsOf(v: unknown): { ok: true; args: unknown } | { ok: false } {
   }
 }
 
-// Claude Code's `PowerShell` tool is read as a shell line too: the parser is bash's, but a program
-// and its arguments (`Remove-Item -Recurse`, `git push --force`) read the same in either.
+// Claude Code's `PowerShell` tool runs PowerShell lines: they are read in that dialect. VS Code's
+// terminal tool runs in the user's default shell; a `shell` it names picks the dialect.
 const CLAUDE_SHELL = new Set(['Bash', 'PowerShell', 'run_in_terminal', 'runInTerminal']);
 
 /**
@@ -191,6 +210,16 @@ function claudeWrites(tool: string, ti: Json): FileWrite[] | 'patch' | undefined
   }
 }
 
+/**
+ * The dialect of a terminal tool's line: the shell it names; else, for VS Code's terminal tool on
+ * Windows, PowerShell, the default terminal profile there. Claude's `Bash` runs bash (Git Bash on Windows).
+ */
+function terminalShell(tool: string, ti: Json, platform: NodeJS.Platform = process.platform): Shell | undefined {
+  const named = shellKind(ti.shell ?? ti.shellType ?? ti.shell_type);
+  if (named) return named;
+  return (tool === 'run_in_terminal' || tool === 'runInTerminal') && platform === 'win32' ? 'powershell' : undefined;
+}
+
 /** Claude Code PreToolUse; also VS Code's agent hooks, which send this shape with camelCase common fields. */
 function readClaude(input: Json, agent: AgentId): Reading {
   const event = str(input.hook_event_name) ?? str(input.hookEventName);
@@ -199,7 +228,7 @@ function readClaude(input: Json, agent: AgentId): Reading {
   if (!tool) return invalid('the PreToolUse input has no tool_name');
   const ti = obj(input.tool_input) ?? {};
   const base = { agent, dialect: 'claude' as const, event, tool, cwd: str(input.cwd), roots: [], callId: str(input.tool_use_id) };
-  if (CLAUDE_SHELL.has(tool)) return shellCall(base, ti.command, tool);
+  if (CLAUDE_SHELL.has(tool)) return shellCall(base, ti.command, tool, tool === 'PowerShell' ? 'powershell' : terminalShell(tool, ti));
   const mcp = parseMcpToolName(tool);
   if (mcp) return toolCall(base, { server: mcp.server, tool: mcp.tool, args: ti });
   if (tool === 'Read' || tool === 'read_file' || tool === 'NotebookRead') {
@@ -233,7 +262,7 @@ function readCopilot(input: Json): Reading {
   }
   if (!parsed.ok) return invalid('toolArgs is not valid JSON');
   const args = obj(parsed.args) ?? {};
-  if (tool === 'bash' || tool === 'shell' || tool === 'powershell') return shellCall(base, args.command, tool);
+  if (tool === 'bash' || tool === 'shell' || tool === 'powershell') return shellCall(base, args.command, tool, tool === 'powershell' ? 'powershell' : shellKind(args.shell));
   // Text typed into a running shell session is a command line too.
   if (tool === 'write_bash') return shellCall(base, args.input ?? args.command, tool);
   const mcp = parseMcpToolName(tool);

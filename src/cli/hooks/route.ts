@@ -150,7 +150,7 @@ async function askEditor(call: HookCall, d: Decision, opts: SettleOptions, windo
       type: 'check', command, cwd: call.cwd, source: { kind: 'agent', agent: call.agent, tool: call.tool, event: call.event },
       // The guard folds in what the hook found (tool calls and file reads are not shell) and closes
       // its confirmation before this hook must answer.
-      hook: { subject: call.subject.kind, reasons: d.reasons.map(({ rule, message, decision, risk }) => ({ rule, message, decision, risk })), deadline: Date.now() + timeoutMs },
+      hook: { subject: call.subject.kind, ...(call.subject.kind === 'shell' && call.subject.shell ? { shell: call.subject.shell } : {}), reasons: d.reasons.map(({ rule, message, decision, risk }) => ({ rule, message, decision, risk })), deadline: Date.now() + timeoutMs },
     },
     timeoutMs,
   );
