@@ -17,7 +17,8 @@ export async function impactNote(command: string, cwd: string | undefined, opts:
   try {
     const a = await assess(command, { engine: engineFor(undefined), cwd, home: opts.home, budgetMs: Math.min(2000, left / 2) });
     const i = a.impact;
-    if (i.files === undefined && i.commits === undefined && i.modified === undefined && i.measured) return '';
+    // Measured and nothing here to lose (no such files, no commits): nothing to say or keep.
+    if (i.measured && !i.files && !i.commits && !i.modified && !i.untracked) return '';
     let note = ` — This command ${i.summary}.`;
     if (opts.env.INTERLOCK_SNAPSHOTS === 'off') return note;
     // The caller's store, also when the resident engine (started with another environment) answers.
