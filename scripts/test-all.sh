@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
+# The resident engines this checkout's CLI starts (see src/cli/resident/) leave with the run.
+root=$(pwd)
+trap 'pkill -f "$root/dist/cli.js resident" 2>/dev/null || true' EXIT
 
 missing=()
 for shell in zsh fish; do command -v "$shell" >/dev/null 2>&1 || missing+=("$shell"); done
