@@ -21,7 +21,8 @@ let n = 0;
 function home(): Record<string, string> {
   const h = join(root, `home-${++n}`);
   mkdirSync(h, { recursive: true });
-  return { HOME: h, PATH: process.env.PATH ?? '/usr/bin:/bin', INTERLOCK_REGISTRY_DIR: join(h, 'registry'), XDG_STATE_HOME: join(h, 'state') };
+  // A resident engine started from one of these short-lived installs goes away soon after the test.
+  return { HOME: h, PATH: process.env.PATH ?? '/usr/bin:/bin', INTERLOCK_REGISTRY_DIR: join(h, 'registry'), XDG_STATE_HOME: join(h, 'state'), INTERLOCK_RESIDENT_IDLE_MS: '2000' };
 }
 
 const bash = (command: string): string => JSON.stringify({ session_id: 's', cwd: '/tmp', hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command }, tool_use_id: 't' });
