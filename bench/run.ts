@@ -35,7 +35,7 @@ async function inProcess(commands: string[]): Promise<void> {
   const engine = createEngine({ packs: loadPacks(), grammarBytes });
   await engine.warm();
   const opts = { environment: UNKNOWN_ENVIRONMENT, cwd: '/home/user/project', home: '/home/user' };
-  for (const c of commands) engine.checkSync(c, opts); // warm-up pass (JIT, caches)
+  for (const c of commands) await engine.check(c, opts); // warm-up pass (JIT, caches, each grammar a line needs)
   const times: number[] = [];
   const passes = quick ? 2 : 5;
   for (let p = 0; p < passes; p++) {
