@@ -47,6 +47,18 @@ function evenOut(text: string): { text: string; toOriginal: (i: number) => numbe
   }
   const kept: number[] = [];
   let out = '';
+  /** Copy `len` characters from `at` inside quote `q` (offsets kept); returns where reading goes on. */
+  const quoteRun = (at: number, len: number, q: string): number => {
+    kept.push(at);
+    out += q;
+    for (let k = at; k < at + len; k++) {
+      kept.push(k);
+      out += text[k];
+    }
+    kept.push(at + len);
+    out += q;
+    return at + len;
+  };
   const VAR_PATH = /\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*[\\/][^\s;|&)}'"`,]*/y;
   const DOUBLE_DASH = /--[^\s;|&)}'"`$(){}@,]*(?=[\s;|&)}]|$)/y;
   for (let i = 0; i < text.length; ) {
@@ -55,15 +67,7 @@ function evenOut(text: string): { text: string; toOriginal: (i: number) => numbe
       DOUBLE_DASH.lastIndex = i;
       const m = DOUBLE_DASH.exec(text);
       if (m) {
-        kept.push(i);
-        out += "'";
-        for (let k = i; k < i + m[0].length; k++) {
-          kept.push(k);
-          out += text[k];
-        }
-        kept.push(i + m[0].length);
-        out += "'";
-        i += m[0].length;
+        i = quoteRun(i, m[0].length, "'");
         continue;
       }
     }
@@ -71,15 +75,7 @@ function evenOut(text: string): { text: string; toOriginal: (i: number) => numbe
       VAR_PATH.lastIndex = i;
       const m = VAR_PATH.exec(text);
       if (m) {
-        kept.push(i);
-        out += '"';
-        for (let k = i; k < i + m[0].length; k++) {
-          kept.push(k);
-          out += text[k];
-        }
-        kept.push(i + m[0].length);
-        out += '"';
-        i += m[0].length;
+        i = quoteRun(i, m[0].length, '"');
         continue;
       }
     }
