@@ -75,7 +75,14 @@ Commands you approve there really run, on this machine. Ctrl+C stops the demo an
         process.kill(-server.pgid, 0);
       } catch {
         clearInterval(timer);
-        reject(new Error(`code-server exited:\n${readFileSync(server.logFile, 'utf8').split('\n').slice(-20).join('\n')}`));
+        // Its log may already be gone with the scratch folder (the demo was stopped from outside).
+        let tail = '';
+        try {
+          tail = readFileSync(server.logFile, 'utf8').split('\n').slice(-20).join('\n');
+        } catch {
+          tail = '(its log is gone: the demo was stopped)';
+        }
+        reject(new Error(`code-server exited:\n${tail}`));
       }
     }, 1000);
   });
