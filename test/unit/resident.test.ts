@@ -335,3 +335,25 @@ test('each call uses its own caller\'s environment, not the one the engine was s
   assert.match(readFileSync(join(b, 'interlock', 'approvals.json'), 'utf8'), /prod-b/, 'recorded in the caller\'s store');
   assert.doesNotMatch(existsSync(join(a, 'interlock', 'approvals.json')) ? readFileSync(join(a, 'interlock', 'approvals.json'), 'utf8') : '', /prod-b/);
 });
+
+test('the engine is started without the first caller\'s git variables: impact in a repository is what a fresh process measures', async () => {
+  stopResident();
+  await until(() => residentPids().length === 0);
+  const repo = join(home, 'work', 'repo');
+  mkdirSync(join(repo, 'src'), { recursive: true });
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  git('init', '-q');
+  writeFileSync(join(repo, 'src', 'a.ts'), 'one\n');
+  git('add', '.');
+  git('commit', '-qm', 'one');
+  writeFileSync(join(repo, 'src', 'a.ts'), 'changed\n');
+  writeFileSync(join(repo, 'src', 'new.ts'), 'untracked\n');
+  // The first call, as from inside a git hook somewhere else, starts the engine.
+  await run(['check', '--', 'true'], undefined, { GIT_DIR: join(scratch, 'not-a-repo') });
+  await until(() => residentPids().length === 1 && socketFiles().length === 1);
+  const args = ['check', '--json', '--impact', '--', 'rm -rf src'];
+  const [a, b] = [await run(args, undefined, {}, repo), await inProcess(args, undefined, {}, repo)];
+  assert.deepEqual(a, b);
+  const impact = JSON.parse(a.stdout).impact as { files: number; modified: number; untracked: number };
+  assert.deepEqual([impact.files, impact.modified, impact.untracked], [2, 1, 1]);
+});

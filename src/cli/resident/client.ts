@@ -73,7 +73,10 @@ export function offer(build: string, argv: string[], stdin: StdinText | undefine
 export function startResident(launcher: string, build: string): void {
   try {
     const { spawn } = require('node:child_process') as typeof import('node:child_process');
-    spawn(process.execPath, [launcher, 'resident', '--build', build], { detached: true, stdio: 'ignore', env: process.env, cwd: '/' }).unref();
+    // Without the starting call's git variables (a call made inside a git hook has GIT_DIR set):
+    // the engine's own git queries, for impact and snapshots, serve every later caller.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GIT_')));
+    spawn(process.execPath, [launcher, 'resident', '--build', build], { detached: true, stdio: 'ignore', env, cwd: '/' }).unref();
   } catch {
     // Not started: every call is decided in its own process, as before.
   }
