@@ -357,3 +357,19 @@ test('the engine is started without the first caller\'s git variables: impact in
   const impact = JSON.parse(a.stdout).impact as { files: number; modified: number; untracked: number };
   assert.deepEqual([impact.files, impact.modified, impact.untracked], [2, 1, 1]);
 });
+
+test('a caller that connects and says nothing is cut off: it does not keep the engine up', { timeout: 30_000 }, async () => {
+  stopResident();
+  await until(() => residentPids().length === 0);
+  rmSync(socketDir(), { recursive: true, force: true });
+  await run(['check', '--', 'true'], undefined, { INTERLOCK_RESIDENT_IDLE_MS: '500' });
+  await until(() => socketFiles().length === 1);
+  const silent = createConnection(join(socketDir(), socketFiles()[0]));
+  const closed = new Promise<void>((resolve) => silent.on('close', () => resolve()));
+  silent.on('error', () => undefined);
+  const gone = createConnection(join(socketDir(), socketFiles()[0]));
+  gone.on('connect', () => gone.destroy());
+  gone.on('error', () => undefined);
+  await closed;
+  await until(() => residentPids().length === 0 && socketFiles().length === 0, 15_000);
+});

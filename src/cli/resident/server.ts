@@ -19,6 +19,8 @@ import type { ResidentAnswer, ResidentRequest } from './protocol';
 const DEFAULT_IDLE_MS = 10 * 60_000;
 /** After this many calls it stops taking new ones and exits: a long-lived process's memory stays bounded. */
 const MAX_SERVED = 100_000;
+/** A caller sends its request at once; one that has not within this long is cut off. */
+const REQUEST_WAIT_MS = 5_000;
 
 function idleMs(env: Record<string, string | undefined>): number {
   const n = Number(env.INTERLOCK_RESIDENT_IDLE_MS);
@@ -105,7 +107,19 @@ export async function runResident(args: string[]): Promise<number> {
       if (++served >= MAX_SERVED) server.close();
       armIdle();
     };
+    // A caller that connects and says nothing (or goes away without a request) must not keep the
+    // engine up: it is cut off, and counts as served.
+    const silent = setTimeout(() => drop(), REQUEST_WAIT_MS);
+    const drop = (): void => {
+      clearTimeout(silent);
+      if (handled) return;
+      handled = true;
+      socket.destroy();
+      finish();
+    };
+    socket.on('close', drop);
     const handle = (): void => {
+      clearTimeout(silent);
       if (handled) return;
       handled = true;
       const request = readRequest(Buffer.concat(chunks).toString('utf8'));
@@ -123,9 +137,7 @@ export async function runResident(args: string[]): Promise<number> {
     socket.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_MESSAGE_BYTES) {
-        handled = true;
-        socket.destroy();
-        finish();
+        drop();
         return;
       }
       chunks.push(c);
