@@ -307,6 +307,11 @@ function peelOnce(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): Sim
     case 'nerdctl':
       unwrapContainer(cmd, ctx, out);
       return undefined;
+    case 'heroku':
+    case 'fly':
+    case 'flyctl':
+      if (unwrapPaasRun(cmd, name, ctx, out)) return undefined;
+      break;
     case 'kubectl':
     case 'oc':
       unwrapKubectlExec(cmd, ctx, out);
@@ -472,6 +477,8 @@ const RUNNERS: Record<string, Runner> = {
   doppler: { sub: ['run'], withValue: ['-p', '--project', '-c', '--config', '--scope', '--token', '--mount', '--fallback'], commandOptions: ['--command'] },
   dotenvx: { sub: ['run'], withValue: ['-f', '--env-file', '-e', '--env', '-fk', '--env-keys-file'] },
   infisical: { sub: ['run'], withValue: ['--env', '--path', '--projectId', '--token', '--domain'], commandOptions: ['--command'] },
+  // `railway run cmd`: the linked environment's variables (its secrets) injected into a local command.
+  railway: { sub: ['run'], withValue: ['-s', '--service', '-e', '--environment'] },
   direnv: { sub: ['exec'], withValue: [], positionals: 1 },
   chamber: { sub: ['exec'], withValue: ['-b', '--backend'], afterDashes: true },
   'nix-shell': { sub: [], withValue: ['-p', '--packages', '-I', '--arg', '--argstr', '-A', '--attr'], commandOptions: ['--run', '--command'], afterDashes: true },
@@ -1402,6 +1409,62 @@ function unwrapCompose(cmd: SimpleCommand, from: number, ctx: UnwrapContext, out
   peel({ ...withArgv(cmd, argv.slice(at), `${tool} ${verb} ${target}`), depth: cmd.depth + 1, remote: { kind: 'container', target } }, ctx, out);
 }
 
+const HEROKU_RUN_WITH_VALUE = ['-a', '--app', '-r', '--remote', '-s', '--size', '-e', '--env', '--type'];
+const FLY_SSH_WITH_VALUE = ['-a', '--app', '-r', '--region', '--machine', '-u', '--user', '--address', '--pty', '-c', '--config', '--org', '-o'];
+
+/**
+ * A hosting platform running a command on the app's own machines: `heroku run CMD -a APP` (a
+ * one-off dyno with the app's config and database), `fly ssh console -C CMD` (a running machine).
+ * The command is judged like one sent over ssh, on a host named after the app. False when `cmd`
+ * is not that form, so other rules about the CLI itself apply as usual.
+ */
+function unwrapPaasRun(cmd: SimpleCommand, tool: string, ctx: UnwrapContext, out: Effective[]): boolean {
+  const argv = cmd.argv;
+  const appOf = (withValue: string[]): string => {
+    for (let i = 1; i < argv.length; i++) {
+      const v = argv[i].value;
+      if ((v === '-a' || v === '--app') && argv[i + 1]) return argv[i + 1].value;
+      if (v.startsWith('--app=')) return v.slice(6);
+      if (withValue.includes(v)) i++;
+    }
+    return 'app';
+  };
+  if (tool === 'heroku') {
+    const verb = argv[1]?.value;
+    if (verb !== 'run' && verb !== 'run:detached' && verb !== 'run:inside') return false;
+    out.push(cmd);
+    const at = skipOptions(argv, 2, HEROKU_RUN_WITH_VALUE);
+    if (at >= argv.length) return true;
+    // Options may follow the command too (`heroku run bash -a app`): the CLI takes them for itself.
+    const words: Word[] = [];
+    for (let i = at; i < argv.length; i++) {
+      if (HEROKU_RUN_WITH_VALUE.includes(argv[i].value)) { i++; continue; }
+      if (/^--(?:app|remote|size|env|type)=/.test(argv[i].value) || ['-x', '--exit-code', '--no-tty', '--no-notify'].includes(argv[i].value)) continue;
+      words.push(argv[i]);
+    }
+    if (words.length === 0) return true;
+    const target = `heroku:${appOf(HEROKU_RUN_WITH_VALUE)}`;
+    nested(cmd, words.map((w) => w.value).join(' '), words[0].span, `heroku ${verb} ${target.slice(7)}`, ctx, out, { kind: 'ssh', target });
+    return true;
+  }
+  // fly / flyctl: `ssh console [options] -C|--command TEXT`
+  if (argv[1]?.value !== 'ssh' || argv[2]?.value !== 'console') return false;
+  out.push(cmd);
+  for (let i = 3; i < argv.length; i++) {
+    const v = argv[i].value;
+    const eq = v.startsWith('--command=') ? v.slice(10) : undefined;
+    if (v === '-C' || v === '--command' || eq !== undefined) {
+      const text = eq ?? argv[i + 1]?.value;
+      if (text === undefined) return true;
+      const target = `fly:${appOf(FLY_SSH_WITH_VALUE)}`;
+      nested(cmd, text, argv[eq !== undefined ? i : i + 1].span, `${tool} ssh console ${target.slice(4)}`, ctx, out, { kind: 'ssh', target });
+      return true;
+    }
+    if (FLY_SSH_WITH_VALUE.includes(v)) i++;
+  }
+  return true;
+}
+
 function unwrapKubectlExec(cmd: SimpleCommand, ctx: UnwrapContext, out: Effective[]): void {
   const argv = cmd.argv;
   out.push(cmd);
@@ -1494,7 +1557,7 @@ export const UNWRAPPED_PROGRAMS: readonly string[] = [
   ...new Set([
     ...Object.keys(PREFIX_WRAPPERS), ...Object.keys(RUNNERS), ...SHELLS, 'env', 'cross-env', 'script', 'runuser', 'sg', 'at',
     'batch', 'crontab', 'tmux', 'screen', 'fd', 'fdfind', 'watch', 'xargs', 'parallel', 'find', 'eval', 'cmd', 'source', '.',
-    'su', 'ssh', 'docker', 'podman', 'nerdctl', 'kubectl', 'oc', 'git', 'iex', 'invoke-expression', 'pwsh', 'powershell',
+    'su', 'ssh', 'docker', 'podman', 'nerdctl', 'kubectl', 'oc', 'git', 'iex', 'invoke-expression', 'pwsh', 'powershell', 'heroku', 'fly', 'flyctl',
     'sed', 'gsed', 'docker-compose', 'podman-compose', 'node', 'nodejs', 'deno', 'bun', 'rscript', 'awk', 'gawk', 'mawk', 'nawk',
   ]),
 ].sort();

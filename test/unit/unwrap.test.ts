@@ -47,6 +47,15 @@ const cases: { name: string; line: string; runs?: string[]; not?: string[]; file
   { name: 'mise exec TOOLS -- cmd', line: 'mise exec node@20 -- rimraf ~', runs: ['rimraf ~'], not: ['node@20 -- rimraf ~'] },
   { name: 'nix-shell FILE runs no command', line: 'nix-shell shell.nix', not: ['shell.nix'] },
   { name: 'cross-env skips assignments', line: 'cross-env NODE_ENV=x rm -rf ~', runs: ['rm -rf ~'] },
+  // hosting platforms that run a command on the app's machines, or with its secrets injected
+  { name: 'heroku run CMD -a APP', line: 'heroku run printenv -a shop-prod', runs: ['printenv'], not: ['printenv -a shop-prod'] },
+  { name: 'heroku run -a APP -- CMD', line: 'heroku run -a shop -- rails db:drop', runs: ['rails db:drop'] },
+  { name: 'heroku run:detached with a size', line: 'heroku run:detached --size=performance-l -a shop "rake db:reset"', runs: ['rake db:reset'] },
+  { name: 'heroku apps is not a run', line: 'heroku apps:info -a shop', not: ['-a shop', 'shop'] },
+  { name: 'fly ssh console -C', line: "fly ssh console -a shop -C 'cat /app/.env'", runs: ['cat /app/.env'] },
+  { name: 'flyctl ssh console --command=', line: 'flyctl ssh console --command="rm -rf /data"', runs: ['rm -rf /data'] },
+  { name: 'fly ssh console without a command runs none', line: 'fly ssh console -a shop', not: ['console -a shop'] },
+  { name: 'railway run', line: 'railway run -s api printenv', runs: ['printenv'] },
   // other programs that run a command
   { name: 'pkexec', line: 'pkexec rm -rf /', runs: ['rm -rf /'] },
   { name: 'chroot NEWROOT', line: 'chroot /mnt rm -rf /', runs: ['rm -rf /'] },
