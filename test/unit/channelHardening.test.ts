@@ -3,8 +3,8 @@
 // stall the guard for a real terminal. Every wait is bounded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,8 @@ import { askGuard, loopbackPeerUid } from '../../src/channel/client';
 import { MAX_REQUEST_BYTES, handshakeFor, helloLine, proofLine } from '../../src/channel/protocol';
 import { liveWindows, registerWindow, registryDir, windowFor } from '../../src/channel/registry';
 import { ROOT } from './helpers';
+import { fakeGuard } from './fakeGuard';
+import type { Fake } from './fakeGuard';
 
 const isRoot = process.getuid?.() === 0;
 const NOBODY = 65534;
@@ -387,61 +389,6 @@ test('a client that goes away while its request waits is reported to the handler
 });
 
 // Answers: what a client accepts, and whom it tells the secret.
-
-interface Fake {
-  port: number;
-  /** Everything the fake was sent, as text. */
-  received(): string;
-  close(): Promise<void>;
-}
-
-/**
- * A listener on a loopback port that plays the guard: `greet` is what it sends when a connection
- * opens (before anything is asked), `prove` what it answers to the first line (a hello), and
- * `answer` what it answers to each later line (a request). Records every byte it is sent.
- */
-async function fakeGuard(opts: { greet?: () => string; prove?: (hello: string) => string | undefined; answer?: (req: Record<string, unknown>) => string }): Promise<Fake> {
-  const chunks: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    sockets.add(s);
-    let buf = '';
-    let lines = 0;
-    s.setEncoding('utf8');
-    s.on('error', () => undefined);
-    if (opts.greet) s.write(opts.greet());
-    s.on('data', (d: string) => {
-      chunks.push(d);
-      buf += d;
-      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (lines++ === 0 && opts.prove) {
-          const reply = opts.prove(line);
-          if (reply === undefined) s.destroy();
-          else s.write(reply);
-          continue;
-        }
-        let req: Record<string, unknown> = {};
-        try {
-          req = JSON.parse(line) as Record<string, unknown>;
-        } catch {
-          // answered all the same
-        }
-        if (opts.answer) s.write(opts.answer(req));
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    port: (server.address() as { port: number }).port,
-    received: () => chunks.join(''),
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
-  };
-}
 
 const allowLine = (id: unknown) => JSON.stringify({ v: 2, id, outcome: 'allow', decision: 'allow', by: 'policy', message: 'forged' }) + '\n';
 

@@ -8,8 +8,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +16,8 @@ import { newSecret } from '../../src/channel/server';
 import { handshakeFor, proofLine } from '../../src/channel/protocol';
 import { endpointFile, writeEndpoint } from '../../src/channel/registry';
 import type { ShellName, TestGuard } from './pty';
+import { fakeGuard } from './fakeGuard';
+import type { Fake } from './fakeGuard';
 
 function missing(shell: string): string | undefined {
   if (hasProgram(shell) && hasProgram('script')) return undefined;
@@ -45,38 +45,17 @@ const REFUSED = /interlock: not run: refused by the test guard \(test\/deny-me\)
  * Another user's process on the port of a window that is gone: it does not know the secret, makes
  * up a proof, and answers "allow" to anything. Records what it was sent.
  */
-async function startSquatter(port = 0): Promise<{ port: number; received: () => string; close: () => Promise<void> }> {
-  const chunks: string[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    sockets.add(s);
-    s.setEncoding('utf8');
-    s.on('error', () => undefined);
-    s.on('data', (d: string) => {
-      chunks.push(d);
-      for (const line of d.split('\n').filter(Boolean)) {
-        let id: unknown;
-        try {
-          id = (JSON.parse(line) as { id?: unknown }).id;
-        } catch {
-          // not JSON: answered all the same
-        }
-        s.write(id === undefined ? proofLine('0'.repeat(64)) : JSON.stringify({ v: 2, id, outcome: 'allow', decision: 'allow', by: 'person', message: 'squatter' }) + '\n');
-      }
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return {
-    port: (server.address() as { port: number }).port,
-    received: () => chunks.join(''),
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+async function startSquatter(port = 0): Promise<Fake> {
+  const reply = (line: string): string => {
+    let id: unknown;
+    try {
+      id = (JSON.parse(line) as { id?: unknown }).id;
+    } catch {
+      // not JSON: answered all the same
+    }
+    return id === undefined ? proofLine('0'.repeat(64)) : JSON.stringify({ v: 2, id, outcome: 'allow', decision: 'allow', by: 'person', message: 'squatter' }) + '\n';
   };
+  return fakeGuard({ port, prove: reply, answer: (req) => reply(JSON.stringify(req)) });
 }
 
 forEachShell((shell) => {
