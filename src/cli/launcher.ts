@@ -2,20 +2,20 @@
  * The `interlock` executable. A `check` or `hook` is first offered to the resident engine (see
  * resident/server.ts), which answers without loading anything here; when there is none, or it
  * cannot answer, the call is decided in this process as before. The CLI bundle is loaded
- * through V8's code cache. A hook or check runs as
- * a fresh process for every command, and compiling ~400 KB of JavaScript each time would cost
- * more than the decision itself. Node 22 has `module.enableCompileCache()`; on Node 20 the same is
+ * through V8's code cache: a hook or check runs as a fresh process for every command, and
+ * compiling ~400 KB of JavaScript each time would cost more than the decision itself. Node 22 has `module.enableCompileCache()`; on Node 20 the same is
  * done here with `vm.Script` cached data, kept per user in a private directory (0700) so no
  * other account can plant bytecode. Any cache problem just means compiling as usual.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, lstatSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
 import Module, { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
 import { offer, startResident } from './resident/client';
-import { servedHere } from './resident/protocol';
+import { isPrivateDir, servedHere } from './resident/protocol';
+import { hookBudget } from './hooks/budget';
 import { readStdin } from './stdin';
 import type { StdinText } from './stdin';
 
@@ -30,8 +30,7 @@ function cacheFile(): { dir: string; build: string; path: string } | undefined {
   try {
     const dir = join(process.env.XDG_CACHE_HOME ?? tmpdir(), `interlock-v8-${process.getuid?.() ?? 'user'}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const st = lstatSync(dir);
-    if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid()) || (st.mode & 0o077) !== 0) return undefined;
+    if (!isPrivateDir(dir)) return undefined;
     const me = statSync(file);
     const build = `cli-${process.version}-${me.size}-${Math.floor(me.mtimeMs)}`;
     const kind = ['check', 'hook', 'resident'].includes(process.argv[2] ?? '') ? process.argv[2] : 'other';
@@ -124,7 +123,7 @@ async function viaResident(argv: string[], build: string): Promise<void> {
   if (o.kind === 'unreachable' && o.start) startResident(__filename, build);
   if (hook && Date.now() - started > 1000) {
     // What is left of the agent's budget, not a fresh one.
-    const left = Math.max(100, Number(process.env.INTERLOCK_HOOK_TIMEOUT_MS ?? 55_000) - (Date.now() - started));
+    const left = Math.max(100, hookBudget(process.env) - (Date.now() - started));
     process.env.INTERLOCK_HOOK_TIMEOUT_MS = String(left);
   }
   loadMain().start(argv, stdin);

@@ -1,11 +1,10 @@
 /** `interlock snapshot -- <line>` keeps what a line would destroy; `interlock undo` lists and restores. */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { createEngine } from '../engine/index';
 import { assess } from '../impact/assess';
 import { formatBytes } from '../impact/assess';
 import { listSnapshots, restoreSnapshot, takeSnapshot } from '../snapshot/store';
-import { builtinPacks, grammarBytesForCli } from './io';
+import { engineFor } from './engines';
 
 /** A snapshot's list of targets must be complete, so it gets far longer than the impact line's 2 s. */
 const SNAPSHOT_TIME_MS = 60_000;
@@ -31,8 +30,7 @@ export async function runSnapshot(args: string[]): Promise<number> {
     else return usage('snapshot', `unknown option ${a}`);
   }
   if (line === undefined || line.trim() === '') return usage('snapshot', 'give the command line after --');
-  const engine = createEngine({ packs: builtinPacks(), grammarBytes: grammarBytesForCli });
-  const a = await assess(line, { engine, cwd, home: process.env.HOME ?? homedir(), budgetMs: SNAPSHOT_TIME_MS });
+  const a = await assess(line, { engine: engineFor(undefined), cwd, home: process.env.HOME ?? homedir(), budgetMs: SNAPSHOT_TIME_MS });
   const r = await takeSnapshot(a, line, cwd);
   if (!r.ok) {
     if (json) process.stdout.write(`${JSON.stringify({ id: null, error: r.reason, impact: a.impact })}\n`);

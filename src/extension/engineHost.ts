@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import builtin from 'interlock:builtin-packs';
-import { createEngine } from '../engine/index';
+import { engineCache } from '../engine/engineCache';
 import type { Engine } from '../engine/index';
 import type { RuleIndex } from '../engine/evaluate';
 import { trustedPack } from '../engine/packs';
@@ -48,20 +48,12 @@ export function createEngineHost(context: vscode.ExtensionContext, log: vscode.L
       return readFileSync(join(dist, 'tree-sitter-powershell.wasm'));
     },
   });
-  const engines = new Map<string, Engine>();
+  const engines = engineCache(() => packs, grammarBytes);
   const resolved = new Map<string, ResolvedContext>();
   const changed = new vscode.EventEmitter<void>();
   const home = homedir();
 
-  const engineFor = (r: ResolvedContext): Engine => {
-    const key = r.workspacePack ? `${r.configFile}:${JSON.stringify(r.workspacePack.rules)}` : '';
-    let engine = engines.get(key);
-    if (!engine) {
-      engine = createEngine({ packs: r.workspacePack ? [...packs, r.workspacePack] : packs, grammarBytes });
-      engines.set(key, engine);
-    }
-    return engine;
-  };
+  const engineFor = (r: ResolvedContext): Engine => engines.engineFor(r.workspacePack);
 
   const resolve = (folder: vscode.WorkspaceFolder | undefined): ResolvedContext => {
     const cwd = folder?.uri.fsPath ?? home;
