@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quantile } from './stats';
 
 interface Case {
   name: string;
@@ -26,10 +27,6 @@ const cases = (CWD: string): Case[] => [
   { name: 'Claude Write (file-tool check)', agent: 'claude', input: { hook_event_name: 'PreToolUse', tool_name: 'Write', tool_input: { file_path: `${CWD}/src/app.ts`, content: 'x' }, cwd: CWD } },
 ];
 
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
 
 function wall(args: string[], input: string, env: NodeJS.ProcessEnv): number {
   const t = process.hrtime.bigint();

@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { handshakeFor, helloLine, proofLine } from '../src/channel/protocol';
+import { quantile } from './stats';
 
 const TERMINALS = 16;
 const HOOKS = 4;
@@ -39,11 +40,6 @@ function prng(seed: number): () => number {
   };
 }
 
-function quantile(xs: number[], q: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
 
 /** A uniform sample of at most `size` values (reservoir sampling) and the sum of all of them. */
 function reservoir(size: number): { add(x: number): void; values(): number[]; total: number } {

@@ -7,11 +7,8 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RESIDENT_VERSION } from '../src/cli/resident/protocol';
+import { quantile } from './stats';
 
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
 
 /** Peak RSS in MB of one process, from /usr/bin/time. */
 function peakRss(args: string[], env: NodeJS.ProcessEnv, input = ''): number | undefined {

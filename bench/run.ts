@@ -12,15 +12,12 @@ import { benchHooks } from './hooks';
 import { benchShells } from './shells';
 import { benchLoad } from './load';
 import { benchResident } from './resident';
+import { quantile } from './stats';
 
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const quick = process.argv.includes('--quick');
 
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 
 function corpusCommands(): string[] {
@@ -84,12 +81,6 @@ function wall(args: string[], env?: NodeJS.ProcessEnv): number {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-function peakRss(args: string[]): number | undefined {
-  if (!existsSync('/usr/bin/time')) return undefined;
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], { encoding: 'utf8' });
-  const kb = Number(r.stderr.trim().split('\n').at(-1));
-  return Number.isFinite(kb) ? kb / 1024 : undefined;
-}
 
 /**
  * One `check` process per command, where users run it: in a workspace labelled by a

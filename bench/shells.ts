@@ -14,11 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOOK_DIR, PROMPT, SHELLS, ShellSession, hasProgram, hookEnv, startTestGuard } from '../test/unit/pty';
 import type { ShellName } from '../test/unit/pty';
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
+import { quantile } from './stats';
 const ms = (n: number): string => n.toFixed(2);
 
 /** Milliseconds from Enter to the prompt after `echo <token>`-style output `token`. */
